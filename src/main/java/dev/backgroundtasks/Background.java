@@ -1,0 +1,53 @@
+package dev.backgroundtasks;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.interceptor.InterceptorBinding;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method of a CDI bean as a background task: calling it stores a task row in the caller's
+ * transaction instead of running the body, and a worker runs the body later.
+ *
+ * <p>Every setting here is a default for the task; options given at the call
+ * ({@link TaskQueue#enqueue(String, TaskOptions, Object...)}) win, and MicroProfile Config
+ * ({@code background-tasks.task.*}, or {@code background-tasks.tasks.<name>.*} for one task)
+ * supplies whatever is left unset. Calls from inside the same bean ({@code this.method()}) do not
+ * pass through the container and therefore run at once, like any other interceptor binding.
+ */
+@Documented
+@InterceptorBinding
+@Retention(RetentionPolicy.RUNTIME)
+// TYPE is required of an interceptor binding so that the interceptor class can carry it; the
+// deployment refuses it on any other class.
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Background {
+
+    /** Priority left to configuration. */
+    int UNSET_PRIORITY = Integer.MIN_VALUE;
+
+    /** The task's name, unique in the application; defaults to {@code SimpleClassName.methodName}. */
+    @Nonbinding String name() default "";
+
+    /** The queue the task goes to; unset means {@code background-tasks.task.queue}. */
+    @Nonbinding String queue() default "";
+
+    /**
+     * Higher runs first, from {@link TaskOptions#MIN_PRIORITY} to {@link TaskOptions#MAX_PRIORITY};
+     * unset means {@code background-tasks.task.priority}.
+     */
+    @Nonbinding int priority() default UNSET_PRIORITY;
+
+    /** How long after the commit the task becomes due, as ISO-8601 ({@code PT30S}); unset means none. */
+    @Nonbinding String delay() default "";
+
+    /** How long one attempt may run, as ISO-8601 ({@code PT5M}); unset means the configured default. */
+    @Nonbinding String timeout() default "";
+
+    /** How many times the task may be attempted; 0 means the configured default. */
+    @Nonbinding int maxAttempts() default 0;
+}

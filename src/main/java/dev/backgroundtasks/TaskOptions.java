@@ -1,0 +1,115 @@
+package dev.backgroundtasks;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Settings for one enqueue call. Anything left unset falls back to the task's {@link Background}
+ * settings, then to configuration. Instances are immutable; each {@code with…} returns a copy.
+ *
+ * <pre>{@code
+ * tasks.enqueue("reports.nightly", TaskOptions.in(Duration.ofMinutes(5)).priority(10), userId);
+ * }</pre>
+ *
+ * @param delay       how long after the commit the task becomes due; mutually exclusive with runAt
+ * @param runAt       when the task becomes due; mutually exclusive with delay
+ * @param queue       the queue to put it on
+ * @param priority    higher runs first, within {@link #MIN_PRIORITY}..{@link #MAX_PRIORITY}
+ * @param timeout     how long one attempt may run
+ * @param maxAttempts how many attempts it may have, at least 1
+ */
+public record TaskOptions(
+        Duration delay,
+        Instant runAt,
+        String queue,
+        Integer priority,
+        Duration timeout,
+        Integer maxAttempts) {
+
+    /** The lowest priority a task may have. */
+    public static final int MIN_PRIORITY = -1000;
+    /** The highest priority a task may have. */
+    public static final int MAX_PRIORITY = 1000;
+    /** The longest queue name the table holds. */
+    public static final int MAX_QUEUE_LENGTH = 100;
+
+    private static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null, null);
+
+    /** Checks every set value, so that a bad option fails at the call, before anything is stored. */
+    public TaskOptions {
+        if (delay != null && runAt != null) {
+            throw new IllegalArgumentException("Task options: set either delay or runAt, not both");
+        }
+        if (delay != null && delay.isNegative()) {
+            throw new IllegalArgumentException("Task options: delay must not be negative, got " + delay);
+        }
+        if (queue != null) {
+            checkQueue("Task options: queue", queue);
+        }
+        if (priority != null) {
+            checkPriority("Task options: priority", priority);
+        }
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("Task options: timeout must be positive, got " + timeout);
+        }
+        if (maxAttempts != null && maxAttempts < 1) {
+            throw new IllegalArgumentException("Task options: maxAttempts must be at least 1, got " + maxAttempts);
+        }
+    }
+
+    /** No option set: everything comes from the task's annotation and configuration. */
+    public static TaskOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** Due this long after the enqueuing transaction's call. */
+    public static TaskOptions in(Duration delay) {
+        return DEFAULTS.delay(Objects.requireNonNull(delay, "delay"));
+    }
+
+    /** Due at this instant (at once if it has passed). */
+    public static TaskOptions at(Instant runAt) {
+        return DEFAULTS.runAt(Objects.requireNonNull(runAt, "runAt"));
+    }
+
+    public TaskOptions delay(Duration value) {
+        return new TaskOptions(value, null, queue, priority, timeout, maxAttempts);
+    }
+
+    public TaskOptions runAt(Instant value) {
+        return new TaskOptions(null, value, queue, priority, timeout, maxAttempts);
+    }
+
+    public TaskOptions queue(String value) {
+        return new TaskOptions(delay, runAt, value, priority, timeout, maxAttempts);
+    }
+
+    public TaskOptions priority(int value) {
+        return new TaskOptions(delay, runAt, queue, value, timeout, maxAttempts);
+    }
+
+    public TaskOptions timeout(Duration value) {
+        return new TaskOptions(delay, runAt, queue, priority, value, maxAttempts);
+    }
+
+    public TaskOptions maxAttempts(int value) {
+        return new TaskOptions(delay, runAt, queue, priority, timeout, value);
+    }
+
+    /** Refuses a queue name the table cannot hold; {@code what} names the setting in the message. */
+    public static void checkQueue(String what, String queue) {
+        if (queue.isBlank() || queue.length() > MAX_QUEUE_LENGTH) {
+            throw new IllegalArgumentException(
+                    what + " must be 1 to " + MAX_QUEUE_LENGTH + " characters, not blank; got '" + queue + "'");
+        }
+    }
+
+    /** Refuses a priority outside the supported range; {@code what} names the setting in the message. */
+    public static void checkPriority(String what, int priority) {
+        if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+            throw new IllegalArgumentException(
+                    what + " must be within " + MIN_PRIORITY + ".." + MAX_PRIORITY + ", got " + priority);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.backgroundtasks.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * How this node's worker claims and runs tasks ({@code background-tasks.worker.*}, {@code background-tasks.node-id}).
+ *
+ * @param enabled      whether this node runs tasks at all; a node with the worker off still enqueues
+ * @param nodeId       the name written to {@code locked_by} for the tasks this node claims
+ * @param concurrency  how many tasks run at once on this node
+ * @param pollInterval how often the worker looks for due tasks when nothing woke it
+ * @param batchSize    the most rows one claim statement takes (never more than the free slots)
+ * @param leaseGrace   how long past a task's timeout its claim stays valid
+ * @param executor     the JNDI name of the managed executor that runs tasks
+ * @param scheduler    the JNDI name of the managed scheduled executor that polls
+ * @param drainTimeout how long shutdown waits for running tasks to finish
+ */
+public record WorkerSettings(
+        boolean enabled,
+        String nodeId,
+        int concurrency,
+        Duration pollInterval,
+        int batchSize,
+        Duration leaseGrace,
+        String executor,
+        String scheduler,
+        Duration drainTimeout) {
+
+    public static final boolean ENABLED_DEFAULT = true;
+    public static final int CONCURRENCY_DEFAULT = 4;
+    public static final Duration POLL_INTERVAL_DEFAULT = Duration.ofSeconds(1);
+    public static final int BATCH_SIZE_DEFAULT = 32;
+    public static final Duration LEASE_GRACE_DEFAULT = Duration.ofMinutes(1);
+    public static final String EXECUTOR_DEFAULT = "java:comp/DefaultManagedExecutorService";
+    public static final String SCHEDULER_DEFAULT = "java:comp/DefaultManagedScheduledExecutorService";
+    public static final Duration DRAIN_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+    /** The longest node id {@code locked_by} holds. */
+    public static final int MAX_NODE_ID_LENGTH = 100;
+
+    /** Reads and checks the worker's properties. */
+    public static WorkerSettings read(ConfigReader config) {
+        String nodeId = config.string("node-id").orElseGet(WorkerSettings::defaultNodeId);
+        if (nodeId.length() > MAX_NODE_ID_LENGTH) {
+            throw new IllegalArgumentException(ConfigReader.PREFIX + "node-id=" + nodeId
+                    + ": must be at most " + MAX_NODE_ID_LENGTH + " characters");
+        }
+        return new WorkerSettings(
+                config.bool("worker.enabled", ENABLED_DEFAULT),
+                nodeId,
+                config.integer("worker.concurrency", CONCURRENCY_DEFAULT, 1, 1000),
+                config.duration("worker.poll-interval", POLL_INTERVAL_DEFAULT, Duration.ofMillis(10)),
+                config.integer("worker.batch-size", BATCH_SIZE_DEFAULT, 1, 10_000),
+                config.duration("worker.lease-grace", LEASE_GRACE_DEFAULT, Duration.ZERO),
+                config.string("worker.executor", EXECUTOR_DEFAULT),
+                config.string("worker.scheduler", SCHEDULER_DEFAULT),
+                config.duration("worker.drain-timeout", DRAIN_TIMEOUT_DEFAULT, Duration.ZERO));
+    }
+
+    /** Host name and process id: unique among the nodes of one machine, readable in the table. */
+    static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "node";
+        }
+        String id = host + "-" + ProcessHandle.current().pid();
+        return id.length() <= MAX_NODE_ID_LENGTH ? id : id.substring(id.length() - MAX_NODE_ID_LENGTH);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.backgroundtasks.store;
+
+import dev.backgroundtasks.config.Settings;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The database behind the task tables: which one it is, and its schema. The tables live in the
+ * application's default datasource, the same one the {@code background-tasks} persistence unit uses.
+ */
+@ApplicationScoped
+public class Database {
+
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+    @Resource(lookup = "java:comp/DefaultDataSource")
+    DataSource dataSource;
+
+    @Inject
+    Settings settings;
+
+    private volatile Dialect dialect;
+
+    /** The dialect of the connected database, detected on first use. */
+    public Dialect dialect() {
+        Dialect d = dialect;
+        if (d == null) {
+            try (Connection connection = dataSource.getConnection()) {
+                d = Dialect.forProduct(connection.getMetaData().getDatabaseProductName());
+            } catch (SQLException e) {
+                throw new IllegalStateException("background-tasks cannot reach the default datasource: " + e.getMessage(), e);
+            }
+            dialect = d;
+        }
+        return d;
+    }
+
+    /**
+     * Creates the task tables when they are missing and {@code background-tasks.schema.create} is
+     * on; otherwise only checks that they exist. Safe when several nodes start at once.
+     */
+    public void prepareSchema() {
+        Dialect d = dialect();
+        try (Connection connection = dataSource.getConnection()) {
+            if (tablesExist(connection)) {
+                return;
+            }
+            if (!settings.createSchema()) {
+                throw new IllegalStateException("The tables background_task and background_task_completed are missing "
+                        + "and background-tasks.schema.create=false: apply " + d.schemaResource() + " from the library jar");
+            }
+            LOG.info(() -> "Creating the background-tasks tables from " + d.schemaResource());
+            try {
+                runScript(connection, d.schemaResource());
+            } catch (SQLException e) {
+                // Another node may have created them at the same moment.
+                if (!tablesExist(connection)) {
+                    throw e;
+                }
+                LOG.log(Level.FINE, "Schema created concurrently by another node", e);
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("background-tasks could not prepare its tables: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean tablesExist(Connection connection) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        for (String name : List.of("background_task_completed", "BACKGROUND_TASK_COMPLETED")) {
+            try (ResultSet tables = meta.getTables(null, null, name, new String[] {"TABLE"})) {
+                if (tables.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void runScript(Connection connection, String resource) throws SQLException, IOException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements(resource)) {
+                statement.execute(sql);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** The script's statements: comments dropped, split at semicolons that end a line. */
+    static List<String> statements(String resource) throws IOException {
+        String script;
+        try (InputStream in = Database.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("missing resource " + resource);
+            }
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> result = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : script.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                String sql = current.toString().strip();
+                result.add(sql.substring(0, sql.length() - 1));
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            throw new IOException(resource + " ends without a semicolon: " + current.toString().strip());
+        }
+        return result;
+    }
+}

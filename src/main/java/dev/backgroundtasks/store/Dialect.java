@@ -1,0 +1,45 @@
+package dev.backgroundtasks.store;
+
+import jakarta.persistence.EntityManager;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What differs between databases: the claim statement and the schema script. One subclass per
+ * database, so each database's claim is one readable constant.
+ */
+public sealed interface Dialect permits PostgresDialect, H2Dialect {
+
+    /** A short name, also the schema script's file name. */
+    String name();
+
+    /** The classpath resource holding this database's schema. */
+    default String schemaResource() {
+        return "META-INF/background-tasks/schema/" + name() + ".sql";
+    }
+
+    /**
+     * Claims at most {@code limit} due, unclaimed rows for {@code nodeId}, skipping rows other
+     * transactions hold, and returns them as claimed (attempts counted, lease set). Must run inside
+     * a transaction, which the caller commits before any task runs.
+     *
+     * @param now             the current time, UTC
+     * @param leaseGraceMillis how long past the task's own timeout the lease lasts
+     */
+    List<TaskEntity> claim(EntityManager em, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit);
+
+    /** The dialect for a JDBC product name, as {@code DatabaseMetaData.getDatabaseProductName()} gives it. */
+    static Dialect forProduct(String productName) {
+        String product = productName.toLowerCase(Locale.ROOT);
+        if (product.contains("postgres")) {
+            return new PostgresDialect();
+        }
+        if (product.equals("h2")) {
+            return new H2Dialect();
+        }
+        throw new IllegalStateException("background-tasks does not support the database '" + productName
+                + "' yet; supported: PostgreSQL, H2");
+    }
+}

@@ -1,0 +1,118 @@
+package dev.backgroundtasks.store;
+
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskInfo;
+import dev.backgroundtasks.TaskState;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes the task tables. Each method states the transaction it needs. */
+@ApplicationScoped
+public class TaskStore {
+
+    /** The persistence unit the library's entities belong to. */
+    public static final String UNIT = "background-tasks";
+
+    private static final String FENCED_DELETE =
+            "DELETE FROM background_task WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3";
+
+    @PersistenceContext(unitName = UNIT)
+    EntityManager em;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    Database database;
+
+    /**
+     * Stores a new task in the caller's transaction, or in a new one when there is none, and runs
+     * {@code afterCommit} once that transaction has committed (once per transaction, however many
+     * tasks it stores). A rollback stores nothing and runs nothing.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public TaskId insert(TaskEntity task, Runnable afterCommit) {
+        em.persist(task);
+        if (transactions.getResource(afterCommit) == null) {
+            transactions.putResource(afterCommit, Boolean.TRUE);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        afterCommit.run();
+                    }
+                }
+            });
+        }
+        return new TaskId(task.getId());
+    }
+
+    /**
+     * Claims at most {@code limit} due tasks for {@code nodeId} and commits the claim before
+     * returning, so no transaction stays open while the tasks run.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<TaskEntity> claim(String nodeId, Instant now, long leaseGraceMillis, int limit) {
+        return database.dialect().claim(em, nodeId, UtcInstantConverter.toUtc(now), leaseGraceMillis, limit);
+    }
+
+    /**
+     * Moves a claimed task to the archive in one transaction: deletes its row only if this node
+     * still holds it at the same attempt, and archives it only then.
+     *
+     * @return false when the row was no longer this claim's (its lease was lost); nothing changed
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean archive(TaskEntity claimed, CompletedTaskEntity done) {
+        int deleted = em.createNativeQuery(FENCED_DELETE)
+                .setParameter(1, claimed.getId())
+                .setParameter(2, claimed.getLockedBy())
+                .setParameter(3, claimed.getAttempts())
+                .executeUpdate();
+        if (deleted == 0) {
+            return false;
+        }
+        em.persist(done);
+        return true;
+    }
+
+    /** The task as it is now, pending, running or archived. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<TaskInfo> find(TaskId id, Instant now) {
+        TaskEntity pending = em.find(TaskEntity.class, id.value());
+        if (pending != null) {
+            boolean running = pending.getLockedBy() != null
+                    && pending.getLockedUntil() != null && pending.getLockedUntil().isAfter(now);
+            return Optional.of(new TaskInfo(id, pending.getTaskName(), pending.getQueue(),
+                    running ? TaskState.RUNNING : TaskState.PENDING, pending.getPriority(), pending.getAttempts(),
+                    pending.getMaxAttempts(), pending.getCreatedAt(), pending.getRunAt(), null, null, null,
+                    pending.getLastError()));
+        }
+        CompletedTaskEntity done = em.find(CompletedTaskEntity.class, id.value());
+        if (done == null) {
+            return Optional.empty();
+        }
+        TaskState state = switch (done.getOutcome()) {
+            case SUCCEEDED -> TaskState.SUCCEEDED;
+            case FAILED -> TaskState.FAILED;
+        };
+        return Optional.of(new TaskInfo(id, done.getTaskName(), done.getQueue(), state, done.getPriority(),
+                done.getAttempts(), done.getMaxAttempts(), done.getCreatedAt(), done.getRunAt(), done.getStartedAt(),
+                done.getFinishedAt(), done.getResult(), done.getError()));
+    }
+}

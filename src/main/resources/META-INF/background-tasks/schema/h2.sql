@@ -1,0 +1,47 @@
+-- background-tasks schema for H2 2.x (the embedded default database). Safe to run again.
+-- Times are UTC, without a zone.
+
+-- JPA providers allocate ids in blocks of 50 and read each value as the end of a block.
+CREATE SEQUENCE IF NOT EXISTS background_task_seq START WITH 50 INCREMENT BY 50;
+
+CREATE TABLE IF NOT EXISTS background_task (
+    id             BIGINT            PRIMARY KEY,
+    task_name      VARCHAR(255)      NOT NULL,
+    params         CHARACTER VARYING NOT NULL,
+    queue          VARCHAR(100)      NOT NULL,
+    priority       INTEGER           NOT NULL,
+    run_at         TIMESTAMP         NOT NULL,
+    attempts       INTEGER           NOT NULL,
+    max_attempts   INTEGER           NOT NULL,
+    timeout_millis BIGINT            NOT NULL,
+    locked_by      VARCHAR(100),
+    locked_until   TIMESTAMP,
+    last_error     CHARACTER VARYING,
+    created_at     TIMESTAMP         NOT NULL
+);
+
+-- H2 has no partial indexes: unclaimed rows lead, in claim order.
+CREATE INDEX IF NOT EXISTS background_task_ready
+    ON background_task (locked_by, priority DESC, run_at, id);
+
+CREATE TABLE IF NOT EXISTS background_task_completed (
+    id             BIGINT            PRIMARY KEY,
+    task_name      VARCHAR(255)      NOT NULL,
+    params         CHARACTER VARYING NOT NULL,
+    queue          VARCHAR(100)      NOT NULL,
+    priority       INTEGER           NOT NULL,
+    run_at         TIMESTAMP         NOT NULL,
+    attempts       INTEGER           NOT NULL,
+    max_attempts   INTEGER           NOT NULL,
+    timeout_millis BIGINT            NOT NULL,
+    node_id        VARCHAR(100),
+    created_at     TIMESTAMP         NOT NULL,
+    outcome        VARCHAR(20)       NOT NULL,
+    result         CHARACTER VARYING,
+    error          CHARACTER VARYING,
+    started_at     TIMESTAMP,
+    finished_at    TIMESTAMP         NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS background_task_completed_finished
+    ON background_task_completed (finished_at);

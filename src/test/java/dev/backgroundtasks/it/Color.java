@@ -1,0 +1,4 @@
+package dev.backgroundtasks.it;
+
+/** An enum argument. */
+public enum Color { RED, GREEN }

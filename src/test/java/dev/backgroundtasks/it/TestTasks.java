@@ -1,0 +1,70 @@
+package dev.backgroundtasks.it;
+
+import dev.backgroundtasks.Background;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Background tasks whose runs the tests observe. */
+@ApplicationScoped
+public class TestTasks {
+
+    @Inject
+    Effects effects;
+
+    @Inject
+    Received received;
+
+    /** Leaves one effect row per run, in the task's own transaction. */
+    @Background(name = "test.record")
+    @Transactional
+    public void record(String key, int value) {
+        effects.record(key, Integer.toString(value));
+    }
+
+    /** Records its arguments exactly as the worker decoded them. */
+    @Background(name = "test.arguments")
+    public void arguments(String key, int i, long l, boolean b, double d, String s, Color color, Point point,
+                          List<Point> points, Map<String, Integer> counts, Instant instant, LocalDate date,
+                          List<Long> ids, String nothing, Point noPoint) {
+        received.arguments(key, Arrays.asList(i, l, b, d, s, color, point, points, counts, instant, date, ids,
+                nothing, noPoint));
+    }
+
+    /** Takes an argument that cannot be stored; never runs. */
+    @Background(name = "test.opaque")
+    public void opaque(String label, Opaque value) {
+        effects.record("opaque", label);
+    }
+
+    /** Fails every time. */
+    @Background(name = "test.fail")
+    public void fail(String message) {
+        throw new IllegalStateException(message);
+    }
+
+    /** Returns a result to archive. */
+    @Background(name = "test.sum", priority = 5)
+    public long sum(List<Integer> values) {
+        return values.stream().mapToLong(Integer::longValue).sum();
+    }
+
+    /** Counts how many runs overlap, then leaves its effect. */
+    @Background(name = "test.count")
+    @Transactional
+    public void count(int n) throws InterruptedException {
+        received.started();
+        try {
+            Thread.sleep(2);
+            effects.record("count", Integer.toString(n));
+        } finally {
+            received.finished();
+        }
+    }
+}

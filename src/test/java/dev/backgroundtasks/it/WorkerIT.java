@@ -1,0 +1,201 @@
+package dev.backgroundtasks.it;
+
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskInfo;
+import dev.backgroundtasks.TaskOptions;
+import dev.backgroundtasks.TaskQueue;
+import dev.backgroundtasks.TaskState;
+import jakarta.inject.Inject;
+import jakarta.transaction.UserTransaction;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import javax.naming.InitialContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Enqueue, claim, run and archive on one Payara Micro node against PostgreSQL.
+ *
+ * <p>The poll interval is a minute, so every task here runs only because something woke the
+ * worker: the commit of its enqueue, or a finished task leaving a backlog.
+ */
+@ExtendWith(ArquillianExtension.class)
+class WorkerIT {
+
+    private static final Duration PROMPTLY = Duration.ofSeconds(15);
+
+    @Deployment
+    static WebArchive deployment() {
+        return Deployments.library("worker.war",
+                        "background-tasks.worker.concurrency=8",
+                        "background-tasks.worker.poll-interval=PT1M")
+                .addClasses(TestTasks.class, Effects.class, Received.class, Point.class, Color.class, Opaque.class);
+    }
+
+    @Inject
+    TestTasks tasks;
+
+    @Inject
+    TaskQueue queue;
+
+    @Inject
+    Effects effects;
+
+    @Inject
+    Received received;
+
+    @BeforeEach
+    void clean() {
+        effects.reset();
+        received.reset();
+    }
+
+    private static UserTransaction transaction() throws Exception {
+        return (UserTransaction) new InitialContext().lookup("java:comp/UserTransaction");
+    }
+
+    private long pending() {
+        return effects.number("SELECT COUNT(*) FROM background_task");
+    }
+
+    @Test
+    void committedEnqueueRunsExactlyOnceAfterCommit() throws Exception {
+        UserTransaction tx = transaction();
+        tx.begin();
+        tasks.record("committed", 42);
+        assertEquals(List.of(), effects.values("committed"), "the body must not run at the call");
+        // A worker woken before the commit would find nothing and sleep for its minute-long poll interval.
+        Thread.sleep(300);
+        tx.commit();
+
+        await().atMost(PROMPTLY).until(() -> effects.values("committed").size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> effects.values("committed").equals(List.of("42")));
+        assertEquals(0, pending());
+        assertEquals(List.of("SUCCEEDED"), effects.strings(
+                "SELECT outcome FROM background_task_completed WHERE task_name = 'test.record'"));
+    }
+
+    @Test
+    void callWithoutTransactionStoresTheTaskInItsOwn() {
+        tasks.record("own-transaction", 7);
+        await().atMost(PROMPTLY).until(() -> effects.values("own-transaction").equals(List.of("7")));
+    }
+
+    @Test
+    void rollbackLeavesNoTaskAndNothingRuns() throws Exception {
+        UserTransaction tx = transaction();
+        tx.begin();
+        tasks.record("rolled-back", 1);
+        tx.rollback();
+
+        assertEquals(0, pending());
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> effects.values("rolled-back").isEmpty());
+        assertEquals(0, effects.number("SELECT COUNT(*) FROM background_task_completed"));
+    }
+
+    @Test
+    void argumentsRoundTripIntoTheDeclaredTypes() {
+        Point point = new Point(1, -2, "origin");
+        List<Point> points = List.of(new Point(3, 4, "a"), new Point(5, 6, null));
+        Map<String, Integer> counts = Map.of("apples", 3, "pears", 0);
+        Instant instant = Instant.parse("2026-11-25T10:15:30.123456Z");
+        LocalDate date = LocalDate.of(2024, 2, 29);
+        List<Long> ids = List.of(1L, Long.MAX_VALUE, -5L);
+
+        tasks.arguments("all", 7, 1L << 40, true, 2.5, "héllo \"world\"", Color.GREEN, point, points, counts,
+                instant, date, ids, null, null);
+
+        await().atMost(PROMPTLY).until(() -> received.arguments("all") != null);
+        assertEquals(Arrays.asList(7, 1L << 40, true, 2.5, "héllo \"world\"", Color.GREEN, point, points, counts,
+                instant, date, ids, null, null), received.arguments("all"));
+    }
+
+    @Test
+    void unstorableArgumentThrowsAtTheCallAndWritesNothing() throws Exception {
+        UserTransaction tx = transaction();
+        tx.begin();
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> tasks.opaque("label", new Opaque("s3cret")));
+        tx.commit();
+
+        assertTrue(error.getMessage().contains("'value'"), error.getMessage());
+        assertTrue(error.getMessage().contains("test.opaque"), error.getMessage());
+        assertEquals(0, pending());
+
+        IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
+                () -> queue.enqueue("test.record", "key", "not a number"));
+        assertTrue(wrongType.getMessage().contains("'value'"), wrongType.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> queue.enqueue("test.missing"));
+        assertTrue(unknown.getMessage().contains("Unknown task 'test.missing'"), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().priority(5000));
+        assertEquals(0, pending());
+    }
+
+    @Test
+    void throwingTaskIsArchivedFailedWithItsException() {
+        tasks.fail("boom-123");
+        await().atMost(PROMPTLY).until(() -> effects.number("SELECT COUNT(*) FROM background_task_completed") == 1);
+        assertEquals(List.of("FAILED"), effects.strings("SELECT outcome FROM background_task_completed"));
+        String error = effects.strings("SELECT error FROM background_task_completed").get(0);
+        assertTrue(error.startsWith("java.lang.IllegalStateException: boom-123"), error);
+        assertTrue(error.contains("at dev.backgroundtasks.it.TestTasks.fail"), error);
+        assertEquals(0, pending());
+    }
+
+    @Test
+    void taskQueueEnqueuesByNameAndReportsStateAndResult() {
+        TaskId later = queue.enqueue("test.sum", TaskOptions.in(Duration.ofHours(1)).queue("reports"), List.of(1, 2));
+        TaskInfo waiting = queue.find(later).orElseThrow();
+        assertEquals(TaskState.PENDING, waiting.state());
+        assertEquals("reports", waiting.queue());
+        assertEquals(5, waiting.priority(), "the annotation's priority applies when the call sets none");
+
+        TaskId now = queue.enqueue("test.sum", List.of(1, 2, 3));
+        await().atMost(PROMPTLY).until(() -> queue.find(now).orElseThrow().state() == TaskState.SUCCEEDED);
+        TaskInfo done = queue.find(now).orElseThrow();
+        assertEquals("6", done.resultJson());
+        assertEquals(1, done.attempts());
+        assertTrue(!done.finishedAt().isBefore(done.startedAt()));
+
+        assertEquals(TaskState.PENDING, queue.find(later).orElseThrow().state(), "a task is never run before it is due");
+        assertTrue(queue.find(new TaskId(-1)).isEmpty());
+    }
+
+    @Test
+    void twoThousandTasksRunExactlyOnceEachWithEightWorkers() throws Exception {
+        UserTransaction tx = transaction();
+        tx.begin();
+        for (int n = 0; n < 2000; n++) {
+            tasks.count(n);
+        }
+        tx.commit();
+
+        await().atMost(Duration.ofMinutes(3)).until(() -> effects.values("count").size() >= 2000);
+        await().atMost(PROMPTLY).until(() -> pending() == 0);
+        List<String> ran = effects.values("count");
+        assertEquals(2000, ran.size(), "every task ran once, none twice");
+        assertEquals(IntStream.range(0, 2000).mapToObj(Integer::toString).sorted().toList(), ran);
+        assertEquals(2000, effects.number(
+                "SELECT COUNT(*) FROM background_task_completed WHERE outcome = 'SUCCEEDED' AND task_name = 'test.count'"));
+        assertTrue(received.maxRunning() <= 8, "at most 8 at once, saw " + received.maxRunning());
+        assertTrue(received.maxRunning() > 1, "tasks ran in parallel, saw " + received.maxRunning());
+    }
+}

@@ -5,6 +5,7 @@ import org.eclipse.microprofile.config.Config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,15 +20,21 @@ public final class ConfigReader {
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-    private final Config config;
+    private final Function<String, Optional<String>> source;
 
-    public ConfigReader(Config config) {
-        this.config = config;
+    /** Reads from {@code source}, which maps a full property name to its value. */
+    public ConfigReader(Function<String, Optional<String>> source) {
+        this.source = source;
+    }
+
+    /** Reads from MicroProfile Config. */
+    public static ConfigReader of(Config config) {
+        return new ConfigReader(name -> config.getOptionalValue(name, String.class));
     }
 
     /** The raw value, when the property is set and not blank. */
     public Optional<String> string(String name) {
-        return config.getOptionalValue(PREFIX + name, String.class).map(String::trim).filter(s -> !s.isEmpty());
+        return source.apply(PREFIX + name).map(String::trim).filter(s -> !s.isEmpty());
     }
 
     public String string(String name, String defaultValue) {

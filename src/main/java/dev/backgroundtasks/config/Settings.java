@@ -25,7 +25,7 @@ public class Settings {
         if (reader != null) {
             return;
         }
-        ConfigReader r = new ConfigReader(config);
+        ConfigReader r = ConfigReader.of(config);
         worker = WorkerSettings.read(r);
         taskDefaults = TaskDefaults.read(r);
         createSchema = r.bool("schema.create", true);

@@ -19,6 +19,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,21 +77,22 @@ public class BackgroundExtension implements Extension {
     void validate(@Observes AfterBeanDiscovery event) {
         Map<String, BackgroundMethod> names = new LinkedHashMap<>();
         List<BackgroundMethod> all = new ArrayList<>();
-        for (List<BackgroundMethod> found : byClass.values()) {
-            for (BackgroundMethod m : found) {
-                if (m.bean() == null) {
-                    problems.add("@Background " + m.describe() + ": " + m.beanClass().getName()
-                            + " is not a CDI bean; give it a bean-defining annotation such as @ApplicationScoped");
-                    continue;
-                }
-                BackgroundMethod other = names.putIfAbsent(m.name(), m);
-                if (other != null) {
-                    problems.add("@Background " + m.describe() + ": name '" + m.name() + "' is already used by "
-                            + other.describe() + "; give one of them another name");
-                    continue;
-                }
-                all.add(m);
+        // Discovery order differs between servers and runs; sorting keeps every message the same.
+        List<BackgroundMethod> discovered = byClass.values().stream().flatMap(List::stream)
+                .sorted(Comparator.comparing(BackgroundMethod::describe)).toList();
+        for (BackgroundMethod m : discovered) {
+            if (m.bean() == null) {
+                problems.add("@Background " + m.describe() + ": " + m.beanClass().getName()
+                        + " is not a CDI bean; give it a bean-defining annotation such as @ApplicationScoped");
+                continue;
             }
+            BackgroundMethod other = names.putIfAbsent(m.name(), m);
+            if (other != null) {
+                problems.add("@Background " + m.describe() + ": name '" + m.name() + "' is already used by "
+                        + other.describe() + "; give one of them another name");
+                continue;
+            }
+            all.add(m);
         }
         problems.forEach(p -> event.addDefinitionError(new DefinitionException(p)));
         methods = Collections.unmodifiableList(all);

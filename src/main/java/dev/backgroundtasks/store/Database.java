@@ -1,7 +1,7 @@
 package dev.backgroundtasks.store;
 
 import dev.backgroundtasks.config.Settings;
-import jakarta.annotation.Resource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -28,13 +28,21 @@ public class Database {
 
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
 
-    @Resource(lookup = "java:comp/DefaultDataSource")
-    DataSource dataSource;
+    private DataSource dataSource;
 
     @Inject
     Settings settings;
 
     private volatile Dialect dialect;
+
+    /**
+     * Looked up rather than injected with {@code @Resource}: Payara does not inject resources into
+     * beans of a jar in {@code WEB-INF/lib}, and a lookup works the same on every server.
+     */
+    @PostConstruct
+    void lookUp() {
+        dataSource = Jndi.lookup(Jndi.DEFAULT_DATA_SOURCE, DataSource.class);
+    }
 
     /** The dialect of the connected database, detected on first use. */
     public Dialect dialect() {

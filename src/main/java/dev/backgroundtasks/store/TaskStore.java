@@ -3,7 +3,7 @@ package dev.backgroundtasks.store;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskState;
-import jakarta.annotation.Resource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -30,11 +30,16 @@ public class TaskStore {
     @PersistenceContext(unitName = UNIT)
     EntityManager em;
 
-    @Resource
-    TransactionSynchronizationRegistry transactions;
+    private TransactionSynchronizationRegistry transactions;
 
     @Inject
     Database database;
+
+    /** Looked up, not injected: see {@link Database#lookUp()}. */
+    @PostConstruct
+    void lookUp() {
+        transactions = Jndi.lookup("java:comp/TransactionSynchronizationRegistry", TransactionSynchronizationRegistry.class);
+    }
 
     /**
      * Stores a new task in the caller's transaction, or in a new one when there is none, and runs

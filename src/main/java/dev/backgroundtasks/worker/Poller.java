@@ -3,6 +3,7 @@ package dev.backgroundtasks.worker;
 import dev.backgroundtasks.config.LibraryClock;
 import dev.backgroundtasks.config.WorkerSettings;
 import dev.backgroundtasks.enqueue.TasksCommitted;
+import dev.backgroundtasks.store.Jndi;
 import dev.backgroundtasks.store.TaskEntity;
 import dev.backgroundtasks.store.TaskStore;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -11,8 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,8 +66,8 @@ public class Poller {
         if (active) {
             return;
         }
-        scheduler = lookup(settings.scheduler(), ManagedScheduledExecutorService.class, "worker.scheduler");
-        executor = lookup(settings.executor(), ManagedExecutorService.class, "worker.executor");
+        scheduler = Jndi.lookup(settings.scheduler(), ManagedScheduledExecutorService.class);
+        executor = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
         active = true;
         long interval = settings.pollInterval().toMillis();
         timer = scheduler.scheduleWithFixedDelay(this::poll, 0, interval, TimeUnit.MILLISECONDS);
@@ -181,15 +180,6 @@ public class Poller {
         if (now.isAfter(lastFailureLogged.plusSeconds(60))) {
             lastFailureLogged = now;
             LOG.log(Level.WARNING, "background-tasks could not claim tasks; retrying every " + settings.pollInterval(), e);
-        }
-    }
-
-    private static <T> T lookup(String name, Class<T> type, String property) {
-        try {
-            return type.cast(new InitialContext().lookup(name));
-        } catch (NamingException | ClassCastException e) {
-            throw new IllegalStateException("background-tasks." + property + "=" + name + ": not a "
-                    + type.getSimpleName() + " (" + e + ")", e);
         }
     }
 }

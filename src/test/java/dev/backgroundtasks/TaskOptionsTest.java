@@ -1,0 +1,54 @@
+package dev.backgroundtasks;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class TaskOptionsTest {
+
+    @Test
+    void withersKeepEverythingElse() {
+        TaskOptions options = TaskOptions.in(Duration.ofMinutes(5)).queue("mail").priority(3).maxAttempts(2)
+                .timeout(Duration.ofSeconds(9));
+        assertEquals(Duration.ofMinutes(5), options.delay());
+        assertEquals("mail", options.queue());
+        assertEquals(3, options.priority());
+        assertEquals(2, options.maxAttempts());
+        assertEquals(Duration.ofSeconds(9), options.timeout());
+    }
+
+    @Test
+    void runAtReplacesDelay() {
+        Instant at = Instant.parse("2030-01-01T00:00:00Z");
+        TaskOptions options = TaskOptions.in(Duration.ofMinutes(5)).runAt(at);
+        assertNull(options.delay());
+        assertEquals(at, options.runAt());
+    }
+
+    @Test
+    void badValuesFailAtTheCallNamingTheOption() {
+        assertEquals("Task options: priority must be within -1000..1000, got 1001",
+                assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().priority(1001)).getMessage());
+        assertEquals("Task options: delay must not be negative, got PT-1S",
+                assertThrows(IllegalArgumentException.class, () -> TaskOptions.in(Duration.ofSeconds(-1))).getMessage());
+        assertEquals("Task options: timeout must be positive, got PT0S",
+                assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().timeout(Duration.ZERO)).getMessage());
+        assertEquals("Task options: maxAttempts must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().maxAttempts(0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().queue(" "));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TaskOptions(Duration.ZERO, Instant.now(), null, null, null, null));
+    }
+
+    @Test
+    void taskIdsParseFromText() {
+        assertEquals(new TaskId(42), TaskId.parse(" 42"));
+        assertEquals("Not a task id: 'x1'",
+                assertThrows(IllegalArgumentException.class, () -> TaskId.parse("x1")).getMessage());
+    }
+}

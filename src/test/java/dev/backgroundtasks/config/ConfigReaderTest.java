@@ -1,0 +1,75 @@
+package dev.backgroundtasks.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ConfigReaderTest {
+
+    private static ConfigReader reader(Map<String, String> values) {
+        return new ConfigReader(name -> Optional.ofNullable(values.get(name)));
+    }
+
+    @Test
+    void parsesIsoAndShortDurations() {
+        assertEquals(Duration.ofSeconds(30), ConfigReader.parseDuration("PT30S"));
+        assertEquals(Duration.ofMillis(500), ConfigReader.parseDuration("500ms"));
+        assertEquals(Duration.ofSeconds(5), ConfigReader.parseDuration(" 5s "));
+        assertEquals(Duration.ofMinutes(2), ConfigReader.parseDuration("2m"));
+        assertEquals(Duration.ofHours(1), ConfigReader.parseDuration("1h"));
+        assertEquals(Duration.ofDays(3), ConfigReader.parseDuration("3d"));
+        assertEquals(Duration.ofSeconds(-1), ConfigReader.parseDuration("-PT1S"));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ConfigReader.parseDuration("soon"));
+        assertEquals("'soon' is not a duration: use ISO-8601 such as PT30S, or a number with ms, s, m, h or d",
+                error.getMessage());
+    }
+
+    @Test
+    void defaultsApplyWhenUnsetOrBlank() {
+        WorkerSettings worker = WorkerSettings.read(reader(Map.of("background-tasks.worker.batch-size", " ")));
+        assertEquals(WorkerSettings.CONCURRENCY_DEFAULT, worker.concurrency());
+        assertEquals(WorkerSettings.BATCH_SIZE_DEFAULT, worker.batchSize());
+        assertEquals(WorkerSettings.POLL_INTERVAL_DEFAULT, worker.pollInterval());
+        assertEquals(true, worker.enabled());
+    }
+
+    @Test
+    void badValuesNameTheProperty() {
+        assertEquals("background-tasks.worker.concurrency=0: must be within 1..1000",
+                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                        reader(Map.of("background-tasks.worker.concurrency", "0")))).getMessage());
+        assertEquals("background-tasks.worker.enabled=yes: must be true or false",
+                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                        reader(Map.of("background-tasks.worker.enabled", "yes")))).getMessage());
+        assertEquals("background-tasks.worker.poll-interval=1ms: must be at least PT0.01S",
+                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                        reader(Map.of("background-tasks.worker.poll-interval", "1ms")))).getMessage());
+        assertEquals("background-tasks.task.max-attempts=many: must be a whole number",
+                assertThrows(IllegalArgumentException.class, () -> TaskDefaults.read(
+                        reader(Map.of("background-tasks.task.max-attempts", "many")))).getMessage());
+        String queue = assertThrows(IllegalArgumentException.class, () -> TaskDefaults.read(
+                reader(Map.of("background-tasks.task.queue", "x".repeat(101))))).getMessage();
+        assertEquals(true, queue.startsWith("background-tasks.task.queue must be 1 to 100 characters"), queue);
+    }
+
+    @Test
+    void perTaskPropertiesOverrideOnlyWhatTheySet() {
+        ConfigReader config = reader(Map.of(
+                "background-tasks.task.timeout", "PT1M",
+                "background-tasks.tasks.mail.send.timeout", "10s",
+                "background-tasks.tasks.mail.send.queue", "mail"));
+        TaskDefaults defaults = TaskDefaults.read(config);
+        TaskDefaults mail = defaults.overriddenFor(config, "mail.send");
+        assertEquals(Duration.ofMinutes(1), defaults.timeout());
+        assertEquals(Duration.ofSeconds(10), mail.timeout());
+        assertEquals("mail", mail.queue());
+        assertEquals(defaults.priority(), mail.priority());
+        assertEquals(defaults.maxAttempts(), mail.maxAttempts());
+    }
+}

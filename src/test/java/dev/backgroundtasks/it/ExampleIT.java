@@ -1,0 +1,112 @@
+package dev.backgroundtasks.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged example WAR, unchanged, called over HTTP as a client would. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ExampleIT {
+
+    private static final Duration PROMPTLY = Duration.ofSeconds(20);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        File war = new File(System.getProperty("example.war", "target/background-tasks.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder at(String path) {
+        return HttpRequest.newBuilder(URI.create(base.toString()).resolve("api/" + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private static JsonObject json(HttpResponse<String> response) {
+        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    private JsonObject get(String path) throws Exception {
+        HttpResponse<String> response = send(at(path).GET());
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response);
+    }
+
+    @Test
+    void aStoredNoteIsSummarisedInTheBackground() throws Exception {
+        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("Background tasks write a row in the caller's transaction and run later")));
+        assertEquals(201, created.statusCode(), created.body());
+        long id = json(created).getJsonNumber("id").longValue();
+
+        await().atMost(PROMPTLY).until(() -> !get("notes/" + id).isNull("summary"));
+        JsonObject note = get("notes/" + id);
+        assertEquals("Background tasks write a row in the caller's …", note.getString("summary"));
+        assertEquals(12, note.getInt("wordCount"));
+    }
+
+    @Test
+    void aTaskEnqueuedByNameCanBeFollowedToItsResult() throws Exception {
+        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("three short words")));
+        long noteId = json(created).getJsonNumber("id").longValue();
+
+        HttpResponse<String> accepted = send(at("notes/" + noteId + "/summaries").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        long taskId = json(accepted).getJsonNumber("taskId").longValue();
+
+        await().atMost(PROMPTLY).until(() -> get("tasks/" + taskId).getString("state").equals("SUCCEEDED"));
+        JsonObject task = get("tasks/" + taskId);
+        assertEquals(taskId, task.getJsonNumber("id").longValue());
+        assertEquals("notes.summarize", task.getString("name"));
+        assertEquals("notes", task.getString("queue"));
+        assertEquals(10, task.getInt("priority"));
+        assertEquals("3", task.getString("resultJson"));
+    }
+
+    @Test
+    void badRequestsGetJsonErrors() throws Exception {
+        HttpResponse<String> blank = send(at("notes").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("  ")));
+        assertEquals(400, blank.statusCode());
+        assertEquals("A note needs some text", json(blank).getString("error"));
+
+        HttpResponse<String> badId = send(at("tasks/abc").GET());
+        assertEquals(400, badId.statusCode());
+        assertTrue(json(badId).getString("error").contains("'abc'"));
+
+        HttpResponse<String> missing = send(at("tasks/999999999").GET());
+        assertEquals(404, missing.statusCode());
+        assertEquals("No task 999999999", json(missing).getString("error"));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.backgroundtasks.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SchemaScriptTest {
+
+    @Test
+    void everyScriptSplitsIntoIdempotentStatements() throws Exception {
+        Map<Dialect, Integer> expected = Map.of(new PostgresDialect(), 6, new H2Dialect(), 5);
+        for (Map.Entry<Dialect, Integer> entry : expected.entrySet()) {
+            Dialect dialect = entry.getKey();
+            List<String> statements = Database.statements(dialect.schemaResource());
+            assertEquals(entry.getValue(), statements.size(), dialect.name());
+            for (String sql : statements) {
+                assertTrue(sql.startsWith("CREATE") && sql.contains("IF NOT EXISTS"), sql);
+                assertTrue(!sql.contains(";") && !sql.contains("--"), sql);
+            }
+        }
+    }
+
+    @Test
+    void dialectFollowsTheJdbcProductName() {
+        assertEquals("postgresql", Dialect.forProduct("PostgreSQL").name());
+        assertEquals("h2", Dialect.forProduct("H2").name());
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> Dialect.forProduct("Oracle"));
+        assertTrue(error.getMessage().contains("'Oracle'"), error.getMessage());
+    }
+}

@@ -3,7 +3,11 @@ package dev.backgroundtasks.it;
 import dev.backgroundtasks.Background;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+
+import javax.naming.InitialContext;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,11 +25,31 @@ public class TestTasks {
     @Inject
     Received received;
 
+    /** This bean's own proxy: calls through it pass the container, as calls from other beans do. */
+    @Inject
+    TestTasks self;
+
     /** Leaves one effect row per run, in the task's own transaction. */
     @Background(name = "test.record")
     @Transactional
     public void record(String key, int value) {
         effects.record(key, Integer.toString(value));
+    }
+
+    /** Records whether the bean's own {@code @Transactional} gave it a transaction. */
+    @Background(name = "test.inTransaction")
+    @Transactional
+    public void inTransaction(String key) throws Exception {
+        TransactionSynchronizationRegistry registry = (TransactionSynchronizationRegistry)
+                new InitialContext().lookup("java:comp/TransactionSynchronizationRegistry");
+        effects.record(key, registry.getTransactionStatus() == Status.STATUS_ACTIVE ? "active" : "none");
+    }
+
+    /** Enqueues a follow-up task while it runs: the inner call must be stored, not run inline. */
+    @Background(name = "test.chain")
+    public void chain(String key) {
+        self.record(key, 2);
+        effects.record(key + "-outer", "done");
     }
 
     /** Records its arguments exactly as the worker decoded them. */

@@ -98,6 +98,21 @@ class WorkerIT {
     }
 
     @Test
+    void theBeansOwnInterceptorsApplyWhenTheWorkerRunsIt() throws Exception {
+        tasks.inTransaction("tx");
+        await().atMost(PROMPTLY).until(() -> effects.values("tx").equals(List.of("active")));
+    }
+
+    @Test
+    void aBackgroundCallInsideARunningTaskIsStoredAsANewTask() {
+        tasks.chain("chain");
+        await().atMost(PROMPTLY).until(() -> effects.values("chain").equals(List.of("2")));
+        assertEquals(List.of("done"), effects.values("chain-outer"));
+        assertEquals(List.of("test.chain", "test.record"), effects.strings(
+                "SELECT task_name FROM background_task_completed WHERE outcome = 'SUCCEEDED' ORDER BY task_name"));
+    }
+
+    @Test
     void rollbackLeavesNoTaskAndNothingRuns() throws Exception {
         UserTransaction tx = transaction();
         tx.begin();

@@ -50,4 +50,10 @@ public @interface Background {
 
     /** How many times the task may be attempted; 0 means the configured default. */
     @Nonbinding int maxAttempts() default 0;
+
+    /**
+     * Exceptions that fail the task at once, without another attempt (as does
+     * {@link NonRetryableException}); matched against the thrown exception and its causes.
+     */
+    @Nonbinding Class<? extends Throwable>[] noRetryFor() default {};
 }

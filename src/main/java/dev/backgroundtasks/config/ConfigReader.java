@@ -68,6 +68,22 @@ public final class ConfigReader {
         return integer(name, min, max).orElse(defaultValue);
     }
 
+    /** A decimal number within {@code min..max}. */
+    public double decimal(String name, double defaultValue, double min, double max) {
+        return string(name).map(v -> {
+            double value;
+            try {
+                value = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw invalid(name, v, "must be a number");
+            }
+            if (!(value >= min && value <= max)) {
+                throw invalid(name, v, "must be within " + min + ".." + max);
+            }
+            return value;
+        }).orElse(defaultValue);
+    }
+
     /** A duration as ISO-8601 ({@code PT30S}) or a number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}). */
     public Optional<Duration> duration(String name, Duration min) {
         return string(name).map(v -> {

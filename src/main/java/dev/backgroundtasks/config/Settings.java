@@ -18,6 +18,7 @@ public class Settings {
     private ConfigReader reader;
     private WorkerSettings worker;
     private TaskDefaults taskDefaults;
+    private RetrySettings retry;
     private boolean createSchema;
 
     /** Reads everything at once; called at start-up, and lazily by any injection before it. */
@@ -28,6 +29,7 @@ public class Settings {
         ConfigReader r = ConfigReader.of(config);
         worker = WorkerSettings.read(r);
         taskDefaults = TaskDefaults.read(r);
+        retry = RetrySettings.read(r);
         createSchema = r.bool("schema.create", true);
         reader = r;
     }
@@ -47,6 +49,12 @@ public class Settings {
     public TaskDefaults taskDefaults() {
         load();
         return taskDefaults;
+    }
+
+    @Produces
+    public RetrySettings retry() {
+        load();
+        return retry;
     }
 
     /** Whether the library creates its tables when they are missing ({@code background-tasks.schema.create}). */

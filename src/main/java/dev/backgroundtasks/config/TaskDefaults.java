@@ -21,7 +21,7 @@ public record TaskDefaults(String queue, int priority, Duration delay, Duration 
     public static final int PRIORITY_DEFAULT = 0;
     public static final Duration DELAY_DEFAULT = Duration.ZERO;
     public static final Duration TIMEOUT_DEFAULT = Duration.ofMinutes(5);
-    public static final int MAX_ATTEMPTS_DEFAULT = 1;
+    public static final int MAX_ATTEMPTS_DEFAULT = 3;
     /** The most attempts a task may be given. */
     public static final int MAX_ATTEMPTS_LIMIT = 1000;
 

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param executor     the JNDI name of the managed executor that runs tasks
  * @param scheduler    the JNDI name of the managed scheduled executor that polls
  * @param drainTimeout how long shutdown waits for running tasks to finish
+ * @param rescueInterval how often the worker looks for claims whose lease has expired
  */
 public record WorkerSettings(
         boolean enabled,
@@ -26,7 +27,8 @@ public record WorkerSettings(
         Duration leaseGrace,
         String executor,
         String scheduler,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Duration rescueInterval) {
 
     public static final boolean ENABLED_DEFAULT = true;
     public static final int CONCURRENCY_DEFAULT = 4;
@@ -36,6 +38,7 @@ public record WorkerSettings(
     public static final String EXECUTOR_DEFAULT = "java:comp/DefaultManagedExecutorService";
     public static final String SCHEDULER_DEFAULT = "java:comp/DefaultManagedScheduledExecutorService";
     public static final Duration DRAIN_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+    public static final Duration RESCUE_INTERVAL_DEFAULT = Duration.ofSeconds(30);
     /** The longest node id {@code locked_by} holds. */
     public static final int MAX_NODE_ID_LENGTH = 100;
 
@@ -55,7 +58,8 @@ public record WorkerSettings(
                 config.duration("worker.lease-grace", LEASE_GRACE_DEFAULT, Duration.ZERO),
                 config.string("worker.executor", EXECUTOR_DEFAULT),
                 config.string("worker.scheduler", SCHEDULER_DEFAULT),
-                config.duration("worker.drain-timeout", DRAIN_TIMEOUT_DEFAULT, Duration.ZERO));
+                config.duration("worker.drain-timeout", DRAIN_TIMEOUT_DEFAULT, Duration.ZERO),
+                config.duration("worker.rescue-interval", RESCUE_INTERVAL_DEFAULT, Duration.ofMillis(100)));
     }
 
     /** Host name and process id: unique among the nodes of one machine, readable in the table. */

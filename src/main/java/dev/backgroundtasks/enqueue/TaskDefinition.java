@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.spi.Bean;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A registered task: its method and bean, and its settings with annotation and configuration
@@ -15,8 +16,10 @@ import java.util.Arrays;
  * @param method   the method to run
  * @param bean     the CDI bean to run it on, through the bean's proxy
  * @param settings queue, priority, delay, timeout and max attempts for this task
+ * @param noRetryFor exceptions that end the task without another attempt
  */
-public record TaskDefinition(String name, Method method, Bean<?> bean, TaskDefaults settings) {
+public record TaskDefinition(String name, Method method, Bean<?> bean, TaskDefaults settings,
+                             List<Class<? extends Throwable>> noRetryFor) {
 
     /** The declared parameter types, generics included, in order. */
     public Type[] parameterTypes() {

@@ -12,6 +12,7 @@ import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,7 +40,8 @@ public class TaskRegistry {
         Map<Method, TaskDefinition> methods = new HashMap<>();
         for (BackgroundMethod found : extension.methods()) {
             TaskDefaults resolved = fromAnnotation(defaults, found.annotation()).overriddenFor(config, found.name());
-            TaskDefinition definition = new TaskDefinition(found.name(), found.method(), found.bean(), resolved);
+            TaskDefinition definition = new TaskDefinition(found.name(), found.method(), found.bean(), resolved,
+                    List.of(found.annotation().noRetryFor()));
             names.put(definition.name(), definition);
             methods.put(found.method(), definition);
         }

@@ -30,6 +30,21 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
      */
     List<TaskEntity> claim(EntityManager em, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit);
 
+    /**
+     * Locks at most {@code limit} claimed rows whose lease ended before {@code now}, skipping rows
+     * other transactions hold, and returns them. Must run inside a transaction.
+     */
+    @SuppressWarnings("unchecked")
+    default List<TaskEntity> lockExpired(EntityManager em, LocalDateTime now, int limit) {
+        return em.createNativeQuery(lockExpiredSql(), TaskEntity.class)
+                .setParameter(1, now)
+                .setParameter(2, limit)
+                .getResultList();
+    }
+
+    /** The statement behind {@link #lockExpired}: parameters now, then limit. */
+    String lockExpiredSql();
+
     /** The dialect for a JDBC product name, as {@code DatabaseMetaData.getDatabaseProductName()} gives it. */
     static Dialect forProduct(String productName) {
         String product = productName.toLowerCase(Locale.ROOT);

@@ -31,6 +31,20 @@ public final class H2Dialect implements Dialect {
 
     static final String READ = "SELECT * FROM background_task WHERE id IN (%s)";
 
+    static final String LOCK_EXPIRED = """
+            SELECT *
+              FROM background_task
+             WHERE locked_by IS NOT NULL
+               AND locked_until < ?1
+             ORDER BY locked_until
+             FETCH FIRST ?2 ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    @Override
+    public String lockExpiredSql() {
+        return LOCK_EXPIRED;
+    }
+
     @Override
     public String name() {
         return "h2";

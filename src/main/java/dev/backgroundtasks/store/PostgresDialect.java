@@ -27,6 +27,21 @@ public final class PostgresDialect implements Dialect {
                                FOR UPDATE SKIP LOCKED)
             RETURNING t.*""";
 
+    /** Expired claims, through the partial index on claimed rows. */
+    static final String LOCK_EXPIRED = """
+            SELECT *
+              FROM background_task
+             WHERE locked_by IS NOT NULL
+               AND locked_until < CAST(?1 AS TIMESTAMP)
+             ORDER BY locked_until
+             LIMIT ?2
+               FOR UPDATE SKIP LOCKED""";
+
+    @Override
+    public String lockExpiredSql() {
+        return LOCK_EXPIRED;
+    }
+
     @Override
     public String name() {
         return "postgresql";

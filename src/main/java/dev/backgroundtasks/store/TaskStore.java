@@ -8,13 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Optional;
 
 /** Reads and writes the task tables. Each method states the transaction it needs. */
@@ -24,8 +27,22 @@ public class TaskStore {
     /** The persistence unit the library's entities belong to. */
     public static final String UNIT = "background-tasks";
 
+    // Every change a worker makes to a row it claimed is fenced on its claim: the node and the attempt.
     private static final String FENCED_DELETE =
             "DELETE FROM background_task WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3";
+    private static final String FENCED_RESCHEDULE = """
+            UPDATE background_task
+               SET locked_by = NULL, locked_until = NULL, run_at = ?4, last_error = ?5
+             WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3""";
+    private static final String FENCED_RELEASE = """
+            UPDATE background_task
+               SET locked_by = NULL, locked_until = NULL, attempts = attempts - 1
+             WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3""";
+    private static final String RELEASE_EXPIRED = """
+            UPDATE background_task
+               SET locked_by = NULL, locked_until = NULL, last_error = ?2
+             WHERE id = ?1""";
+    private static final String DELETE_BY_ID = "DELETE FROM background_task WHERE id = ?1";
 
     @PersistenceContext(unitName = UNIT)
     EntityManager em;
@@ -94,6 +111,74 @@ public class TaskStore {
         }
         em.persist(done);
         return true;
+    }
+
+    /**
+     * Puts a claimed task back in the queue for another attempt at {@code runAt}, keeping the
+     * failure in {@code last_error}; fenced like {@link #archive}.
+     *
+     * @return false when the row was no longer this claim's; nothing changed
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean reschedule(TaskEntity claimed, Instant runAt, String error) {
+        return fenced(FENCED_RESCHEDULE, claimed)
+                .setParameter(4, UtcInstantConverter.toUtc(runAt))
+                .setParameter(5, error)
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * Gives back a claim whose task never started, as if it had not been claimed: the attempt is
+     * not counted, and any node may claim it at once.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean release(TaskEntity claimed) {
+        return fenced(FENCED_RELEASE, claimed).executeUpdate() == 1;
+    }
+
+    private Query fenced(String sql, TaskEntity claimed) {
+        return em.createNativeQuery(sql)
+                .setParameter(1, claimed.getId())
+                .setParameter(2, claimed.getLockedBy())
+                .setParameter(3, claimed.getAttempts());
+    }
+
+    /**
+     * Ends at most {@code limit} claims whose lease expired before {@code now}: a task with
+     * attempts left goes back to the queue with the reason in {@code last_error}; a task on its
+     * last attempt is archived as failed. Rows another node is rescuing are skipped.
+     *
+     * @param reason builds the reason from the expired row
+     * @return the tasks archived as failed; the others were released
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Rescue rescueExpired(Instant now, int limit, Function<TaskEntity, String> reason) {
+        List<TaskEntity> expired = database.dialect().lockExpired(em, UtcInstantConverter.toUtc(now), limit);
+        List<CompletedTaskEntity> failed = new ArrayList<>();
+        for (TaskEntity row : expired) {
+            String why = reason.apply(row);
+            if (row.getAttempts() >= row.getMaxAttempts()) {
+                em.createNativeQuery(DELETE_BY_ID).setParameter(1, row.getId()).executeUpdate();
+                CompletedTaskEntity done = CompletedTaskEntity.of(row);
+                done.setOutcome(CompletedTaskEntity.Outcome.FAILED);
+                done.setError(why);
+                done.setFinishedAt(now);
+                em.persist(done);
+                failed.add(done);
+            } else {
+                em.createNativeQuery(RELEASE_EXPIRED).setParameter(1, row.getId()).setParameter(2, why).executeUpdate();
+            }
+        }
+        return new Rescue(expired.size(), failed);
+    }
+
+    /**
+     * What one rescue pass did.
+     *
+     * @param expired how many expired claims it ended
+     * @param failed  those it archived as failed, out of attempts
+     */
+    public record Rescue(int expired, List<CompletedTaskEntity> failed) {
     }
 
     /** The task as it is now, pending, running or archived. */

@@ -12,28 +12,43 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * This node's worker loop: claims due tasks for its free slots and hands each to the managed
- * executor. It polls on a fixed delay as a fallback, and at once when a transaction on this node
- * commits new tasks or a finished task frees a slot while work may be waiting.
+ * This node's worker loop: claims due tasks for its free slots, runs each on the managed executor
+ * under a timeout, and has the outcome stored. It polls on a fixed delay as a fallback, and at once
+ * when a transaction on this node commits new tasks, when a finished task frees a slot while work
+ * may be waiting, or when a task it rescheduled becomes due.
  */
 @ApplicationScoped
 public class Poller {
 
     private static final Logger LOG = Logger.getLogger(Poller.class.getName());
+    /** The longest wait between polls while the database keeps failing. */
+    static final Duration MAX_FAILURE_BACKOFF = Duration.ofSeconds(30);
+    /** The first wait after a failed poll; it doubles with each further failure. */
+    static final Duration FIRST_FAILURE_BACKOFF = Duration.ofMillis(500);
+    /**
+     * Payara binds the persistence context of a library jar's beans only after the application's
+     * start event: the first timed poll and rescue wait this long (a slower start is retried with
+     * the failure backoff). Commits on this node still wake the worker at once.
+     */
+    static final Duration START_DELAY = Duration.ofSeconds(1);
 
     @Inject
     WorkerSettings settings;
@@ -45,23 +60,34 @@ public class Poller {
     TaskRunner runner;
 
     @Inject
+    Archiver archiver;
+
+    @Inject
+    Rescuer rescuer;
+
+    @Inject
+    WorkerStats stats;
+
+    @Inject
     @LibraryClock
     Clock clock;
 
-    private final AtomicInteger running = new AtomicInteger();
+    private final Map<Long, Execution> executions = new ConcurrentHashMap<>();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final ReentrantLock pollLock = new ReentrantLock();
     private volatile boolean pollAgain;
     /** Set when a poll may have left due work behind: a full claim, or no free slot to claim into. */
     private volatile boolean backlog;
     private volatile boolean active;
+    private volatile int failures;
+    private volatile Instant pollNotBefore = Instant.MIN;
     private volatile Instant lastFailureLogged = Instant.MIN;
 
     private ManagedScheduledExecutorService scheduler;
     private ManagedExecutorService executor;
-    private ScheduledFuture<?> timer;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
-    /** Starts polling; called once when the application starts and the worker is enabled. */
+    /** Starts polling and rescuing; called once when the application starts and the worker is enabled. */
     public synchronized void start() {
         if (active) {
             return;
@@ -69,21 +95,38 @@ public class Poller {
         scheduler = Jndi.lookup(settings.scheduler(), ManagedScheduledExecutorService.class);
         executor = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
         active = true;
-        long interval = settings.pollInterval().toMillis();
-        timer = scheduler.scheduleWithFixedDelay(this::poll, 0, interval, TimeUnit.MILLISECONDS);
+        timers.add(scheduler.scheduleWithFixedDelay(this::poll, START_DELAY.toMillis(),
+                settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
+        timers.add(scheduler.scheduleWithFixedDelay(this::rescue, START_DELAY.toMillis(),
+                settings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
         LOG.info(() -> "background-tasks worker started on node " + settings.nodeId() + ": concurrency "
                 + settings.concurrency() + ", poll interval " + settings.pollInterval());
     }
 
-    /** Stops claiming, then waits up to {@code drain} for running tasks to finish. */
+    /**
+     * Stops claiming, gives back at once the claimed tasks that have not started (so other nodes
+     * take them), then waits up to {@code drain} for running tasks to finish.
+     */
     public synchronized void stop(Duration drain) {
         if (!active) {
             return;
         }
         active = false;
-        timer.cancel(false);
+        timers.forEach(t -> t.cancel(false));
+        timers.clear();
+        // Wait for a poll in progress: it sees the flag and claims nothing more.
+        pollLock.lock();
+        pollLock.unlock();
+        int released = 0;
+        for (Execution execution : executions.values()) {
+            if (execution.release()) {
+                cancel(execution.future, false);
+                executions.remove(execution.task.getId());
+                released += releaseQuietly(execution.task) ? 1 : 0;
+            }
+        }
         long deadline = System.nanoTime() + drain.toNanos();
-        while (running.get() > 0 && System.nanoTime() < deadline) {
+        while (!executions.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -91,16 +134,16 @@ public class Poller {
                 break;
             }
         }
-        int left = running.get();
-        if (left > 0) {
-            LOG.warning(() -> left + " task(s) still running at shutdown on node " + settings.nodeId()
-                    + "; they run again once their leases expire");
-        }
+        int given = released;
+        List<Long> left = new ArrayList<>(executions.keySet());
+        LOG.info(() -> "background-tasks worker stopped on node " + settings.nodeId() + ": " + given
+                + " claimed task(s) released unstarted" + (left.isEmpty() ? "; none left running"
+                : "; still running after the drain timeout, left to lease expiry: " + left));
     }
 
-    /** How many tasks this node is running now. */
+    /** How many tasks this node holds now, running or about to. */
     public int running() {
-        return running.get();
+        return executions.size();
     }
 
     void onCommit(@Observes TasksCommitted committed) {
@@ -121,18 +164,31 @@ public class Poller {
         }
     }
 
+    private void wakeAt(Instant due) {
+        long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+        try {
+            scheduler.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Stopping: the rescheduled task is in the table for any node's next poll.
+        }
+    }
+
     void poll() {
         if (!pollLock.tryLock()) {
             pollAgain = true;
             return;
         }
         try {
+            if (clock.instant().isBefore(pollNotBefore)) {
+                return;
+            }
             do {
                 pollAgain = false;
                 claimIntoFreeSlots();
             } while (pollAgain && active);
+            failures = 0;
         } catch (RuntimeException e) {
-            logPollFailure(e);
+            backOff(e);
         } finally {
             pollLock.unlock();
         }
@@ -140,7 +196,7 @@ public class Poller {
 
     private void claimIntoFreeSlots() {
         while (active) {
-            int free = settings.concurrency() - running.get();
+            int free = settings.concurrency() - executions.size();
             if (free <= 0) {
                 backlog = true;
                 return;
@@ -157,29 +213,113 @@ public class Poller {
     }
 
     private void submit(TaskEntity task) {
-        running.incrementAndGet();
+        Execution execution = new Execution(task);
+        executions.put(task.getId(), execution);
         try {
-            executor.execute(() -> {
-                try {
-                    runner.run(task);
-                } finally {
-                    running.decrementAndGet();
-                    if (backlog) {
-                        wake();
-                    }
-                }
-            });
+            execution.future = executor.submit(() -> run(execution));
         } catch (RejectedExecutionException e) {
-            running.decrementAndGet();
-            LOG.log(Level.WARNING, "The executor refused task " + task.getId() + "; it runs again once its lease expires", e);
+            executions.remove(task.getId());
+            LOG.log(Level.WARNING, "The executor refused task " + task.getId() + "; giving it back", e);
+            releaseQuietly(task);
         }
     }
 
-    private void logPollFailure(RuntimeException e) {
+    private void run(Execution execution) {
+        if (!execution.begin()) {
+            return;
+        }
+        TaskEntity task = execution.task;
+        execution.startedAt = clock.instant();
+        try {
+            execution.timer = scheduler.schedule(() -> timeOut(execution), task.getTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Stopping: the task runs without a timer; the drain timeout bounds the wait for it.
+        }
+        Attempt attempt = runner.invoke(task);
+        if (execution.settle()) {
+            cancel(execution.timer, false);
+            finish(execution, attempt);
+        } else {
+            LOG.info(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") returned after its timeout; "
+                    + "its outcome was already stored as a timeout");
+        }
+    }
+
+    private void timeOut(Execution execution) {
+        if (!execution.settle()) {
+            return;
+        }
+        cancel(execution.future, true);
+        TaskEntity task = execution.task;
+        String reason = "Task timeout after " + seconds(task.getTimeoutMillis()) + "s";
+        long count = stats.abandon();
+        LOG.warning(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") attempt " + task.getAttempts()
+                + ": " + reason + "; interrupted and its slot freed. Abandoned executions on this node: " + count);
+        finish(execution, new Attempt.Failed(reason, true, null));
+    }
+
+    private void finish(Execution execution, Attempt attempt) {
+        try {
+            Instant next = archiver.record(execution.task, execution.startedAt, attempt);
+            if (next != null) {
+                wakeAt(next);
+            }
+        } finally {
+            executions.remove(execution.task.getId());
+            if (backlog) {
+                wake();
+            }
+        }
+    }
+
+    private void rescue() {
+        try {
+            if (rescuer.rescue() > 0) {
+                wake();
+            }
+        } catch (RuntimeException e) {
+            logFailure("could not rescue expired claims", e);
+        }
+    }
+
+    private boolean releaseQuietly(TaskEntity task) {
+        try {
+            return store.release(task);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not give back task " + task.getId() + "; it runs once its lease expires", e);
+            return false;
+        }
+    }
+
+    /** The database is failing: wait longer before each poll, up to {@link #MAX_FAILURE_BACKOFF}. */
+    private void backOff(RuntimeException e) {
+        int n = Math.min(++failures, 16);
+        Duration wait = FIRST_FAILURE_BACKOFF.multipliedBy(1L << Math.min(n - 1, 10));
+        if (wait.compareTo(MAX_FAILURE_BACKOFF) > 0) {
+            wait = MAX_FAILURE_BACKOFF;
+        }
+        pollNotBefore = clock.instant().plus(wait);
+        logFailure("could not claim tasks (failure " + n + "); next try in " + wait, e);
+        wakeAt(pollNotBefore);
+    }
+
+    private void logFailure(String what, RuntimeException e) {
         Instant now = clock.instant();
         if (now.isAfter(lastFailureLogged.plusSeconds(60))) {
             lastFailureLogged = now;
-            LOG.log(Level.WARNING, "background-tasks could not claim tasks; retrying every " + settings.pollInterval(), e);
+            LOG.log(Level.WARNING, "background-tasks on node " + settings.nodeId() + " " + what, e);
+        } else {
+            LOG.fine(() -> "background-tasks on node " + settings.nodeId() + " " + what + ": " + e);
         }
+    }
+
+    private static void cancel(Future<?> future, boolean interrupt) {
+        if (future != null) {
+            future.cancel(interrupt);
+        }
+    }
+
+    private static String seconds(long millis) {
+        return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 }

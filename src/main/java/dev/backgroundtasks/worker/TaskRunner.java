@@ -1,14 +1,12 @@
 package dev.backgroundtasks.worker;
 
-import dev.backgroundtasks.config.LibraryClock;
+import dev.backgroundtasks.NonRetryableException;
+import dev.backgroundtasks.RetryTask;
 import dev.backgroundtasks.enqueue.ArgumentCodec;
 import dev.backgroundtasks.enqueue.TaskDefinition;
 import dev.backgroundtasks.enqueue.TaskRegistry;
 import dev.backgroundtasks.enqueue.WorkerInvocation;
-import dev.backgroundtasks.store.CompletedTaskEntity;
-import dev.backgroundtasks.store.CompletedTaskEntity.Outcome;
 import dev.backgroundtasks.store.TaskEntity;
-import dev.backgroundtasks.store.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.inject.spi.Bean;
@@ -21,19 +19,15 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
-import java.time.Clock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Runs one claimed task: decodes its arguments, calls its method through the bean's CDI proxy (so
- * the bean's own interceptors apply), and archives the outcome. Anything wrong with the row itself
- * fails that task alone, with the reason archived.
+ * Makes one attempt at a claimed task: decodes its arguments and calls its method through the
+ * bean's CDI proxy, so the bean's own interceptors apply. Anything wrong with the row itself
+ * (unknown name, undecodable arguments, no bean) is a permanent failure of that task alone.
  */
 @ApplicationScoped
 public class TaskRunner {
 
-    private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
     /** Keeps an archived stack trace readable and the row bounded. */
     static final int MAX_ERROR_LENGTH = 32_000;
 
@@ -44,73 +38,76 @@ public class TaskRunner {
     ArgumentCodec codec;
 
     @Inject
-    TaskStore store;
-
-    @Inject
     BeanManager beans;
 
-    @Inject
-    @LibraryClock
-    Clock clock;
-
-    /** Runs the task and archives it; never throws. */
-    public void run(TaskEntity claimed) {
-        CompletedTaskEntity done = CompletedTaskEntity.of(claimed);
-        done.setStartedAt(clock.instant());
+    /** Runs the task once and says how it went; never throws. */
+    public Attempt invoke(TaskEntity claimed) {
         try {
-            execute(claimed, done);
+            return attempt(claimed);
         } catch (Throwable unexpected) {
-            fail(done, "The worker could not run the task: " + stackTrace(unexpected));
-        }
-        done.setFinishedAt(clock.instant());
-        try {
-            if (!store.archive(claimed, done)) {
-                LOG.warning(() -> "Task " + claimed.getId() + " (" + claimed.getTaskName() + ") finished on "
-                        + claimed.getLockedBy() + " after its claim was lost; its outcome was not recorded");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not archive task " + claimed.getId() + " (" + claimed.getTaskName()
-                    + "); it will run again once its lease expires", e);
+            return Attempt.Failed.permanently("The worker could not run the task: " + stackTrace(unexpected));
         }
     }
 
-    private void execute(TaskEntity claimed, CompletedTaskEntity done) {
+    private Attempt attempt(TaskEntity claimed) {
         TaskDefinition task = registry.byName(claimed.getTaskName()).orElse(null);
         if (task == null) {
-            fail(done, "Unknown task '" + claimed.getTaskName() + "': no @Background method has this name in this deployment");
-            return;
+            return Attempt.Failed.permanently("Unknown task '" + claimed.getTaskName()
+                    + "': no @Background method has this name in this deployment");
         }
         Object[] args;
         try {
             args = codec.decode(claimed.getParams(), task.method());
         } catch (IllegalArgumentException e) {
-            fail(done, "Cannot decode the arguments of task '" + task.name() + "': " + e.getMessage());
-            return;
+            return Attempt.Failed.permanently("Cannot decode the arguments of task '" + task.name() + "': " + e.getMessage());
         }
         Bean<?> bean = task.bean();
         CreationalContext<?> context = beans.createCreationalContext(bean);
+        Object reference;
+        Method target;
         try {
-            Object reference = beans.getReference(bean, referenceType(bean, task.method()), context);
-            Method target = callable(reference, task.method());
+            reference = beans.getReference(bean, referenceType(bean, task.method()), context);
+            target = callable(reference, task.method());
+        } catch (RuntimeException | NoSuchMethodException e) {
+            context.release();
+            return Attempt.Failed.permanently("Cannot resolve the bean of task '" + task.name() + "': " + stackTrace(e));
+        }
+        try {
             Object result = WorkerInvocation.run(task, () -> target.invoke(reference, args));
-            done.setOutcome(Outcome.SUCCEEDED);
-            storeResult(done, task, result);
+            return succeeded(task, result);
         } catch (InvocationTargetException e) {
-            fail(done, stackTrace(e.getCause()));
+            return failed(task, e.getCause());
         } catch (Exception e) {
-            fail(done, stackTrace(e));
+            return failed(task, e);
         } finally {
             context.release();
         }
     }
 
-    private void storeResult(CompletedTaskEntity done, TaskDefinition task, Object result) {
+    private Attempt succeeded(TaskDefinition task, Object result) {
         try {
-            done.setResult(codec.encodeResult(result, task.method().getGenericReturnType()));
+            return new Attempt.Succeeded(codec.encodeResult(result, task.method().getGenericReturnType()), null);
         } catch (RuntimeException e) {
             // The work is done; running it again to get a storable result would repeat its effects.
-            done.setError("The result could not be stored as JSON: " + e);
+            return new Attempt.Succeeded(null, "The result could not be stored as JSON: " + e);
         }
+    }
+
+    private static Attempt failed(TaskDefinition task, Throwable error) {
+        String trace = stackTrace(error);
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetryTask retry) {
+                return new Attempt.Failed(trace, true, retry.delay().orElse(null));
+            }
+            if (t instanceof NonRetryableException || isListed(task, t)) {
+                return Attempt.Failed.permanently(trace);
+            }
+        }
+        return new Attempt.Failed(trace, true, null);
+    }
+
+    private static boolean isListed(TaskDefinition task, Throwable t) {
+        return task.noRetryFor().stream().anyMatch(type -> type.isInstance(t));
     }
 
     /** The bean type to ask the container for: the declaring class when the bean exposes it. */
@@ -134,14 +131,13 @@ public class TaskRunner {
         return method;
     }
 
-    private static void fail(CompletedTaskEntity done, String error) {
-        done.setOutcome(Outcome.FAILED);
-        done.setError(error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH) + "\n…");
-    }
-
     static String stackTrace(Throwable error) {
         StringWriter text = new StringWriter();
         error.printStackTrace(new PrintWriter(text));
-        return text.toString();
+        return bounded(text.toString());
+    }
+
+    static String bounded(String error) {
+        return error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH) + "\n…";
     }
 }

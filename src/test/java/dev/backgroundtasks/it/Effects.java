@@ -52,6 +52,18 @@ public class Effects {
         }
     }
 
+    /** Runs a statement on the tables directly, as an operator or another node would. */
+    public int update(String sql, Object... params) {
+        try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public List<String> values(String key) {
         return strings("SELECT effect_value FROM test_effect WHERE effect_key = ? ORDER BY effect_value", key);
     }

@@ -68,7 +68,7 @@ public class TestTasks {
     }
 
     /** Fails every time. */
-    @Background(name = "test.fail")
+    @Background(name = "test.fail", maxAttempts = 1)
     public void fail(String message) {
         throw new IllegalStateException(message);
     }

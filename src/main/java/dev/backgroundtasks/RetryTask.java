@@ -1,0 +1,38 @@
+package dev.backgroundtasks;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Thrown by a task to ask for another attempt, optionally after a given delay instead of the
+ * configured backoff. The attempt still counts: a task out of attempts is archived as failed.
+ *
+ * <pre>{@code
+ * if (!partner.isUp()) throw new RetryTask("partner down", Duration.ofMinutes(2));
+ * }</pre>
+ */
+public class RetryTask extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Duration delay;
+
+    /** Retry after the configured backoff. */
+    public RetryTask(String message) {
+        this(message, null);
+    }
+
+    /** Retry after {@code delay}; null means the configured backoff. */
+    public RetryTask(String message, Duration delay) {
+        super(message);
+        if (delay != null && delay.isNegative()) {
+            throw new IllegalArgumentException("RetryTask delay must not be negative, got " + delay);
+        }
+        this.delay = delay;
+    }
+
+    /** The delay the task asked for, if any. */
+    public Optional<Duration> delay() {
+        return Optional.ofNullable(delay);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.backgroundtasks.worker;
+
+import dev.backgroundtasks.TaskAttemptFailed;
+import dev.backgroundtasks.TaskFailed;
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskSucceeded;
+import dev.backgroundtasks.config.LibraryClock;
+import dev.backgroundtasks.config.RetrySettings;
+import dev.backgroundtasks.store.CompletedTaskEntity;
+import dev.backgroundtasks.store.CompletedTaskEntity.Outcome;
+import dev.backgroundtasks.store.TaskEntity;
+import dev.backgroundtasks.store.TaskStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Stores how an attempt ended, then tells the application: a success is archived; a failure is
+ * rescheduled with backoff while attempts remain, else archived as failed. Every write is fenced on
+ * the claim, and events fire only after their write committed.
+ */
+@ApplicationScoped
+public class Archiver {
+
+    private static final Logger LOG = Logger.getLogger(Archiver.class.getName());
+
+    @Inject
+    TaskStore store;
+
+    @Inject
+    WorkerStats stats;
+
+    @Inject
+    RetrySettings retrySettings;
+
+    @Inject
+    @LibraryClock
+    Clock clock;
+
+    @Inject
+    Event<TaskSucceeded> succeededEvents;
+
+    @Inject
+    Event<TaskAttemptFailed> attemptFailedEvents;
+
+    @Inject
+    Event<TaskFailed> failedEvents;
+
+    private RetryPolicy retryPolicy;
+
+    @PostConstruct
+    void init() {
+        retryPolicy = new RetryPolicy(retrySettings, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * Stores the attempt's outcome.
+     *
+     * @return when the task runs again, if it was rescheduled; null otherwise
+     */
+    public Instant record(TaskEntity claimed, Instant startedAt, Attempt attempt) {
+        try {
+            if (attempt instanceof Attempt.Succeeded success) {
+                succeed(claimed, startedAt, success);
+                return null;
+            }
+            return fail(claimed, startedAt, (Attempt.Failed) attempt);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not store the outcome of task " + claimed.getId() + " ("
+                    + claimed.getTaskName() + "); it runs again once its lease expires", e);
+            return null;
+        }
+    }
+
+    private void succeed(TaskEntity claimed, Instant startedAt, Attempt.Succeeded success) {
+        CompletedTaskEntity done = finished(claimed, startedAt, Outcome.SUCCEEDED);
+        done.setResult(success.resultJson());
+        done.setError(success.note());
+        if (archive(claimed, done)) {
+            notify(succeededEvents, new TaskSucceeded(new TaskId(claimed.getId()), claimed.getTaskName(),
+                    claimed.getAttempts(), done.getFinishedAt(), success.resultJson()));
+        }
+    }
+
+    private Instant fail(TaskEntity claimed, Instant startedAt, Attempt.Failed failure) {
+        TaskId id = new TaskId(claimed.getId());
+        if (failure.retryable() && claimed.getAttempts() < claimed.getMaxAttempts()) {
+            Duration wait = failure.retryAfter() != null ? failure.retryAfter() : retryPolicy.delayAfter(claimed.getAttempts());
+            Instant next = clock.instant().plus(wait);
+            if (!store.reschedule(claimed, next, failure.error())) {
+                lost(claimed);
+                return null;
+            }
+            notify(attemptFailedEvents, new TaskAttemptFailed(id, claimed.getTaskName(), claimed.getAttempts(),
+                    claimed.getMaxAttempts(), failure.error(), next));
+            return next;
+        }
+        CompletedTaskEntity done = finished(claimed, startedAt, Outcome.FAILED);
+        done.setError(failure.error());
+        if (archive(claimed, done)) {
+            notify(attemptFailedEvents, new TaskAttemptFailed(id, claimed.getTaskName(), claimed.getAttempts(),
+                    claimed.getMaxAttempts(), failure.error(), null));
+            notifyFailed(done);
+        }
+        return null;
+    }
+
+    /** Tells the application a task was archived as failed; also used by the rescuer. */
+    void notifyFailed(CompletedTaskEntity done) {
+        notify(failedEvents, new TaskFailed(new TaskId(done.getId()), done.getTaskName(), done.getAttempts(), done.getError()));
+    }
+
+    private CompletedTaskEntity finished(TaskEntity claimed, Instant startedAt, Outcome outcome) {
+        CompletedTaskEntity done = CompletedTaskEntity.of(claimed);
+        done.setOutcome(outcome);
+        done.setStartedAt(startedAt);
+        done.setFinishedAt(clock.instant());
+        return done;
+    }
+
+    private boolean archive(TaskEntity claimed, CompletedTaskEntity done) {
+        if (store.archive(claimed, done)) {
+            return true;
+        }
+        lost(claimed);
+        return false;
+    }
+
+    private void lost(TaskEntity claimed) {
+        long count = stats.lostClaim();
+        LOG.warning(() -> "Task " + claimed.getId() + " (" + claimed.getTaskName() + ") attempt " + claimed.getAttempts()
+                + " finished on " + claimed.getLockedBy() + " after its claim was lost (lease expired and the row was "
+                + "taken back); its outcome was not stored. Lost claims on this node: " + count);
+    }
+
+    /** An observer that throws must not undo what was stored or stop the worker. */
+    private static <T> void notify(Event<T> event, T payload) {
+        try {
+            event.fire(payload);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "An observer of " + payload.getClass().getSimpleName() + " threw; ignored", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.backgroundtasks.worker;
+
+import dev.backgroundtasks.store.TaskEntity;
+
+import java.time.Instant;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One claimed task on this node, from claim to stored outcome. Exactly one of the task's
+ * completion, its timeout and a drain gets to decide what happens to the row.
+ */
+final class Execution {
+
+    private static final int CLAIMED = 0;
+    private static final int RUNNING = 1;
+    private static final int SETTLED = 2;
+    private static final int RELEASED = 3;
+
+    final TaskEntity task;
+    private final AtomicInteger state = new AtomicInteger(CLAIMED);
+    volatile Future<?> future;
+    volatile Future<?> timer;
+    volatile Instant startedAt;
+
+    Execution(TaskEntity task) {
+        this.task = task;
+    }
+
+    /** The executor starts the task; false when a drain released it first. */
+    boolean begin() {
+        return state.compareAndSet(CLAIMED, RUNNING);
+    }
+
+    /** The completion or the timeout claims the outcome; false for whichever comes second. */
+    boolean settle() {
+        return state.compareAndSet(RUNNING, SETTLED);
+    }
+
+    /** A drain takes back a task that has not started; false once it has. */
+    boolean release() {
+        return state.compareAndSet(CLAIMED, RELEASED);
+    }
+}

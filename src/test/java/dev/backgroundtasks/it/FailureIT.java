@@ -1,0 +1,239 @@
+package dev.backgroundtasks.it;
+
+import dev.backgroundtasks.TaskAttemptFailed;
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskInfo;
+import dev.backgroundtasks.TaskQueue;
+import dev.backgroundtasks.TaskState;
+import dev.backgroundtasks.worker.WorkerStats;
+import jakarta.inject.Inject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Retries, backoff, timeouts, lost leases, bad rows and events, on one Payara Micro node against
+ * PostgreSQL. The poll interval is a minute: retries run because the worker wakes itself when a
+ * task it rescheduled becomes due.
+ */
+@ExtendWith(ArquillianExtension.class)
+class FailureIT {
+
+    private static final Duration PROMPTLY = Duration.ofSeconds(15);
+
+    @Deployment
+    static WebArchive deployment() {
+        return Deployments.library("failure.war",
+                        "background-tasks.worker.concurrency=2",
+                        "background-tasks.worker.poll-interval=PT1M",
+                        "background-tasks.worker.rescue-interval=PT0.5S",
+                        "background-tasks.worker.lease-grace=PT2S",
+                        "background-tasks.retry.initial-delay=PT0.5S",
+                        "background-tasks.retry.multiplier=2",
+                        "background-tasks.retry.jitter=0.2")
+                .addClasses(FailingTasks.class, EventLog.class, Effects.class);
+    }
+
+    @Inject
+    FailingTasks tasks;
+
+    @Inject
+    TaskQueue queue;
+
+    @Inject
+    Effects effects;
+
+    @Inject
+    EventLog events;
+
+    @Inject
+    WorkerStats stats;
+
+    @BeforeEach
+    void clean() {
+        effects.reset();
+        events.reset();
+        tasks.reset();
+    }
+
+    private TaskInfo awaitFinished(TaskId id) {
+        await().atMost(PROMPTLY).until(() -> queue.find(id).orElseThrow().state().isFinished());
+        return queue.find(id).orElseThrow();
+    }
+
+    /** The start time of each attempt the task recorded, in order. */
+    private List<Long> attemptTimes(String key) {
+        return effects.values(key).stream()
+                .sorted((a, b) -> Integer.compare(Integer.parseInt(a.split(":")[1]), Integer.parseInt(b.split(":")[1])))
+                .map(v -> Long.parseLong(v.split(":")[0]))
+                .toList();
+    }
+
+    @Test
+    void failsTwiceThenSucceedsWithBackoffBetweenAttempts() {
+        TaskId id = queue.enqueue("failing.flaky", "flaky", 2);
+        TaskInfo done = awaitFinished(id);
+
+        assertEquals(TaskState.SUCCEEDED, done.state());
+        assertEquals(3, done.attempts());
+        assertEquals("\"ok after 3\"", done.resultJson());
+        List<Long> times = attemptTimes("flaky");
+        assertEquals(3, times.size());
+        long first = times.get(1) - times.get(0);
+        long second = times.get(2) - times.get(1);
+        // Exponential from 0.5 s with ±20 % jitter: 0.4–0.6 s, then 0.8–1.2 s; a second of slack for waking.
+        assertTrue(first >= 400 && first <= 1600, "first wait " + first + " ms");
+        assertTrue(second >= 800 && second <= 2200, "second wait " + second + " ms");
+        List<TaskAttemptFailed> failures = events.attemptsFailed(id.value());
+        assertEquals(2, failures.size());
+        assertTrue(failures.stream().allMatch(e -> e.nextRunAt() != null));
+        assertEquals(1, events.succeeded(id.value()).size());
+    }
+
+    @Test
+    void alwaysFailingIsArchivedAfterMaxAttemptsAndReportedOnce() {
+        TaskId id = queue.enqueue("failing.always", "always");
+        TaskInfo done = awaitFinished(id);
+
+        assertEquals(TaskState.FAILED, done.state());
+        assertEquals(3, done.attempts());
+        assertTrue(done.error().startsWith("java.lang.IllegalStateException: always fails, attempt 3"), done.error());
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> events.failed(id.value()).size() == 1);
+        List<TaskAttemptFailed> attempts = events.attemptsFailed(id.value());
+        assertEquals(List.of(1, 2, 3), attempts.stream().map(TaskAttemptFailed::attempt).toList());
+        assertNull(attempts.get(2).nextRunAt(), "the last failure schedules nothing");
+        assertEquals(3, effects.values("always").size());
+    }
+
+    @Test
+    void retryTaskWaitsTheDelayItAskedForAndTheRowShowsIt() {
+        Instant before = Instant.now();
+        TaskId id = queue.enqueue("failing.later", "later", 3);
+        await().atMost(PROMPTLY).until(() -> queue.find(id).orElseThrow().attempts() == 1
+                && queue.find(id).orElseThrow().state() == TaskState.PENDING);
+
+        TaskInfo waiting = queue.find(id).orElseThrow();
+        assertTrue(waiting.error().contains("dev.backgroundtasks.RetryTask: not yet"), waiting.error());
+        assertTrue(!waiting.runAt().isBefore(before.plusSeconds(3)), "due again no sooner than asked: " + waiting.runAt());
+        assertEquals(1, effects.values("later").size());
+
+        TaskInfo done = awaitFinished(id);
+        assertEquals(TaskState.SUCCEEDED, done.state());
+        assertEquals(2, done.attempts());
+        List<Long> times = attemptTimes("later");
+        assertTrue(times.get(1) - times.get(0) >= 2900, "waited " + (times.get(1) - times.get(0)) + " ms");
+    }
+
+    @Test
+    void nonRetryableFailuresEndAtTheFirstAttempt() {
+        TaskId marker = queue.enqueue("failing.permanent", "marker", true);
+        TaskId listed = queue.enqueue("failing.permanent", "listed", false);
+        TaskInfo markerDone = awaitFinished(marker);
+        TaskInfo listedDone = awaitFinished(listed);
+
+        assertEquals(TaskState.FAILED, markerDone.state());
+        assertEquals(1, markerDone.attempts());
+        assertTrue(markerDone.error().startsWith("dev.backgroundtasks.NonRetryableException: give up now"));
+        assertEquals(TaskState.FAILED, listedDone.state());
+        assertEquals(1, listedDone.attempts());
+        assertTrue(listedDone.error().startsWith("java.lang.IllegalArgumentException: listed as not worth retrying"));
+        assertEquals(1, events.failed(marker.value()).size());
+    }
+
+    @Test
+    void aTaskPastItsTimeoutIsInterruptedAndArchived() {
+        TaskId id = queue.enqueue("failing.sleeper", "sleeper", 30_000L);
+        TaskInfo done = awaitFinished(id);
+
+        assertEquals(TaskState.FAILED, done.state());
+        assertEquals("Task timeout after 1s", done.error());
+        assertTrue(Duration.between(done.startedAt(), done.finishedAt()).toMillis() < 5_000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> tasks.wasInterrupted("sleeper"));
+    }
+
+    @Test
+    void aTaskIgnoringItsInterruptDoesNotHoldItsSlot() {
+        long abandonedBefore = stats.abandoned();
+        queue.enqueue("failing.stubborn", "stubborn-1", 8_000L);
+        queue.enqueue("failing.stubborn", "stubborn-2", 8_000L);
+        await().atMost(PROMPTLY).until(() -> tasks.stubbornRunning() == 2);
+        queue.enqueue("failing.quick", "quick");
+
+        // Both slots are taken until the stubborn tasks time out after 1 s; they go on for 8 s.
+        await().atMost(Duration.ofSeconds(6)).until(() -> effects.values("quick").size() == 1);
+        assertEquals(List.of("while-stubborn-running"), effects.values("quick"));
+        assertEquals(2, stats.abandoned() - abandonedBefore);
+        assertEquals(2, effects.number("SELECT COUNT(*) FROM background_task_completed "
+                + "WHERE task_name = 'failing.stubborn' AND error = 'Task timeout after 1s'"));
+        await().atMost(PROMPTLY).until(() -> tasks.stubbornRunning() == 0);
+    }
+
+    @Test
+    void aLateCompletionAfterTheLeaseWasLostChangesNothingAndIsCounted() {
+        tasks.hold();
+        long lostBefore = stats.lostClaims();
+        TaskId id = queue.enqueue("failing.held", "held");
+        await().atMost(PROMPTLY).until(() -> effects.values("held").size() == 1);
+
+        // The node stalls past its lease: the rescuer takes the row back and the worker runs it again.
+        effects.update("UPDATE background_task SET locked_until = locked_until - INTERVAL '1 hour' WHERE id = ?", id.value());
+        TaskInfo second = awaitFinished(id);
+        assertEquals(TaskState.SUCCEEDED, second.state());
+        assertEquals(2, second.attempts());
+        assertTrue(stats.rescued() >= 1);
+
+        tasks.letGo();
+        await().atMost(PROMPTLY).until(() -> stats.lostClaims() == lostBefore + 1);
+        TaskInfo after = queue.find(id).orElseThrow();
+        assertEquals(TaskState.SUCCEEDED, after.state());
+        assertEquals(2, after.attempts(), "the late first attempt did not overwrite the archive");
+        assertEquals(1, effects.number("SELECT COUNT(*) FROM background_task_completed WHERE id = ?", id.value()));
+        assertEquals(1, events.succeeded(id.value()).size());
+    }
+
+    @Test
+    void badRowsFailAloneWithTheirReasonAndTheNextTaskRuns() {
+        effects.update("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, "
+                + "max_attempts, timeout_millis, created_at) VALUES (-1, 'gone.task', '[]', 'default', 0, "
+                + "CURRENT_TIMESTAMP - INTERVAL '1 second', 0, 3, 60000, CURRENT_TIMESTAMP)");
+        effects.update("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, "
+                + "max_attempts, timeout_millis, created_at) VALUES (-2, 'failing.flaky', '{oops', 'default', 0, "
+                + "CURRENT_TIMESTAMP - INTERVAL '1 second', 0, 3, 60000, CURRENT_TIMESTAMP)");
+        TaskId good = queue.enqueue("failing.flaky", "good", 0);
+
+        assertEquals(TaskState.SUCCEEDED, awaitFinished(good).state());
+        TaskInfo unknown = awaitFinished(new TaskId(-1));
+        TaskInfo undecodable = awaitFinished(new TaskId(-2));
+        assertEquals(TaskState.FAILED, unknown.state());
+        assertEquals(1, unknown.attempts());
+        assertTrue(unknown.error().startsWith("Unknown task 'gone.task'"), unknown.error());
+        assertEquals(TaskState.FAILED, undecodable.state());
+        assertTrue(undecodable.error().startsWith("Cannot decode the arguments of task 'failing.flaky': params are not valid JSON"),
+                undecodable.error());
+        assertEquals(1, events.failed(-2).size());
+    }
+
+    @Test
+    void anObserverThatThrowsChangesNeitherTheOutcomeNorTheWorker() {
+        TaskId observed = queue.enqueue(EventLog.THROWING, "observed");
+        assertEquals(TaskState.SUCCEEDED, awaitFinished(observed).state());
+        assertEquals(1, events.succeeded(observed.value()).size());
+
+        TaskId next = queue.enqueue("failing.flaky", "after-observer", 0);
+        assertEquals(TaskState.SUCCEEDED, awaitFinished(next).state());
+        assertNotNull(queue.find(observed).orElseThrow().finishedAt());
+    }
+}

@@ -1,0 +1,213 @@
+package dev.backgroundtasks.cluster;
+
+import dev.backgroundtasks.it.Deployments;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several Payara Micro nodes on one PostgreSQL database, started as processes so that they can be
+ * stopped, killed and cut off from the database: the work is shared, each task runs once while
+ * its lease is valid, and nothing is lost.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/background_tasks_test";
+    private static Path dir;
+    private static File war;
+    private static PayaraNode a;
+    private static PayaraNode b;
+
+    @BeforeAll
+    static void startTwoNodes() throws Exception {
+        dir = Files.createDirectories(Path.of("target", "cluster"));
+        war = dir.resolve("cluster.war").toFile();
+        WebArchive archive = Deployments.library("cluster.war",
+                        "background-tasks.worker.concurrency=8",
+                        "background-tasks.worker.poll-interval=PT0.2S",
+                        "background-tasks.worker.rescue-interval=PT1S",
+                        "background-tasks.worker.lease-grace=PT1S",
+                        "background-tasks.retry.initial-delay=PT0.2S")
+                .addClasses(ClusterTasks.class, ClusterResource.class, ClusterResource.Api.class);
+        archive.as(ZipExporter.class).exportTo(war, true);
+        sql("CREATE TABLE IF NOT EXISTS cluster_effect (run_id INT NOT NULL, n INT NOT NULL, node VARCHAR(100) NOT NULL)");
+        sql("DELETE FROM cluster_effect");
+        a = PayaraNode.start("a", 18181, war, dir);
+        b = PayaraNode.start("b", 18282, war, dir);
+        a.awaitReady();
+        b.awaitReady();
+        sql("DELETE FROM background_task");
+    }
+
+    @AfterAll
+    static void stopNodes() throws InterruptedException {
+        for (PayaraNode node : new PayaraNode[] {a, b}) {
+            if (node != null && node.isAlive()) {
+                node.stop();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void twoNodesShareFiveThousandTasksAndRunEachOnce() throws Exception {
+        long start = System.nanoTime();
+        a.post("cluster/count?run=1&n=5000");
+        await().atMost(Duration.ofMinutes(3)).until(() -> number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 1") >= 5000
+                && number("SELECT COUNT(*) FROM background_task") == 0);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertEquals(5000, number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 1"), "no task ran twice");
+        assertEquals(5000, number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 1"), "none was lost");
+        Map<String, Long> byNode = countsByNode(1);
+        assertEquals(2, byNode.size(), "both nodes took work: " + byNode);
+        System.out.printf("5000 tasks on 2 nodes in %.1f s (%.0f tasks/s), by node: %s%n", seconds, 5000 / seconds, byNode);
+    }
+
+    @Test
+    @Order(2)
+    void aStoppingNodeGivesBackItsUnstartedClaimsAtOnceAndLosesNone() throws Exception {
+        // One executor thread and four slots: one task runs, three wait claimed in the executor's queue.
+        PayaraNode c = PayaraNode.startWith("src/test/resources/payara/postgresql-one-thread.asadmin", "c", 18383, war, dir,
+                "-Dbackground-tasks.worker.executor=concurrent/oneThread",
+                "-Dbackground-tasks.worker.concurrency=4").awaitReady();
+        c.post("cluster/linger?run=2&n=40&millis=2500");
+        Thread.sleep(1000);
+        c.stop();
+
+        // Given back at once, the three unstarted tasks run on the other nodes within seconds; a claim
+        // never given back would wait 21 s for its lease to expire.
+        await().atMost(Duration.ofSeconds(17)).until(() -> number("SELECT COUNT(*) FROM background_task_completed "
+                + "WHERE task_name = 'cluster.linger' AND attempts = 1") >= 39);
+        // The task running at shutdown finishes, or (where the server cancels it) runs again: none is lost.
+        await().atMost(Duration.ofSeconds(60)).until(() -> number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 2") == 40
+                && number("SELECT COUNT(*) FROM background_task") == 0);
+        assertTrue(number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 2") <= 41, "at most the interrupted task ran twice");
+        assertEquals(40, number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.linger' "
+                + "AND outcome = 'SUCCEEDED'"));
+    }
+
+    @Test
+    @Order(3)
+    void aKilledNodesTasksCompleteElsewhereAfterTheirLeaseExpires() throws Exception {
+        String killed = a.nodeId();
+        a.post("cluster/slow?run=3&n=60&millis=500");
+        await().atMost(Duration.ofSeconds(30)).until(() -> number(
+                "SELECT COUNT(*) FROM cluster_effect WHERE run_id = 3 AND node = ?", killed) >= 4);
+        a.kill();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 3") == 60
+                && number("SELECT COUNT(*) FROM background_task") == 0);
+        // A task runs twice only if the killed node committed its work but died before archiving it.
+        for (List<String> nodes : nodesOfRepeatedTasks(3)) {
+            assertEquals(2, nodes.size(), "ran more than twice: " + nodes);
+            assertTrue(nodes.contains(killed), "repeated without the killed node: " + nodes);
+        }
+        assertTrue(number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.slow' "
+                + "AND attempts = 2") >= 1, "some tasks were rescued from the killed node");
+    }
+
+    @Test
+    @Order(4)
+    void theWorkerRecoversByItselfWhenPostgresRestarts() throws Exception {
+        b.post("cluster/slow?run=4&n=300&millis=50");
+        await().atMost(Duration.ofSeconds(30)).until(() -> number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 4") >= 30);
+        restartPostgres();
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            try {
+                return number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 4") == 300
+                        && number("SELECT COUNT(*) FROM background_task") == 0;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        assertEquals(300, number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.slow' "
+                + "AND outcome = 'SUCCEEDED' AND params LIKE '[4,%'"));
+    }
+
+    private static void restartPostgres() throws Exception {
+        String version;
+        try (var versions = Files.list(Path.of("/etc/postgresql"))) {
+            version = versions.map(p -> p.getFileName().toString()).sorted().reduce((x, y) -> y).orElseThrow();
+        }
+        Process restart = new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart")
+                .inheritIO().start();
+        assertEquals(0, restart.waitFor(), "pg_ctlcluster restart");
+    }
+
+    private static Map<String, Long> countsByNode(int run) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        try (Connection c = connect();
+             PreparedStatement s = c.prepareStatement("SELECT node, COUNT(*) FROM cluster_effect WHERE run_id = ? GROUP BY node")) {
+            s.setInt(1, run);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static List<List<String>> nodesOfRepeatedTasks(int run) throws SQLException {
+        Map<Integer, List<String>> byTask = new HashMap<>();
+        try (Connection c = connect();
+             PreparedStatement s = c.prepareStatement("SELECT n, node FROM cluster_effect WHERE run_id = ?")) {
+            s.setInt(1, run);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    byTask.computeIfAbsent(rows.getInt(1), k -> new ArrayList<>()).add(rows.getString(2));
+                }
+            }
+        }
+        return byTask.values().stream().filter(nodes -> nodes.size() > 1).toList();
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(URL, "postgres", "postgres");
+    }
+
+    private static long number(String query, Object... params) throws SQLException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(query)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static void sql(String statement) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.backgroundtasks.cluster;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One Payara Micro server on PostgreSQL, started as its own process so a test can stop it
+ * gracefully or kill it outright, as an operator or a crash would.
+ */
+final class PayaraNode {
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final StringBuffer log = new StringBuffer();
+
+    private PayaraNode(String name, int port, Process process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    log.append(line).append('\n');
+                }
+            } catch (IOException ignored) {
+                // The process ended.
+            }
+        }, "log-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts a node with the WAR on PostgreSQL; {@code systemProperties} are extra -D settings. */
+    static PayaraNode start(String name, int port, File war, Path workDir, String... systemProperties) throws IOException {
+        return startWith("server-config/payara-micro/postgresql-test.asadmin", name, port, war, workDir, systemProperties);
+    }
+
+    /** Starts a node with its own post-boot commands. */
+    static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
+            throws IOException {
+        String payara = System.getProperty("payara.dir", "target/payara");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(List.of(systemProperties));
+        command.addAll(List.of("-jar", Path.of(payara, "payara-micro.jar").toString(),
+                "--nocluster", "--port", Integer.toString(port),
+                "--rootDir", workDir.resolve("root-" + name).toString(),
+                "--addLibs", Path.of(payara, "postgresql.jar").toString(),
+                "--postbootcommandfile", postBoot,
+                "--deploy", war.getPath()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new PayaraNode(name, port, process);
+    }
+
+    /** Waits until the server has deployed the WAR, and fails with its log if it did not. */
+    PayaraNode awaitReady() {
+        await().atMost(Duration.ofMinutes(3)).until(() -> log.indexOf(" ready in ") >= 0 || !process.isAlive());
+        if (!process.isAlive() || log.indexOf("Deployed 1 archive") < 0) {
+            throw new IllegalStateException("node " + name + " did not start:\n" + log);
+        }
+        return this;
+    }
+
+    /** Sends a POST to the test WAR's API and returns the body. */
+    String post(String pathAndQuery) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster/api/" + pathAndQuery))
+                        .timeout(Duration.ofMinutes(2))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(name + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    String nodeId() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster/api/cluster/node")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    /** SIGTERM: the server shuts down and undeploys, as on a normal stop. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** SIGKILL: the process vanishes mid-work, with no chance to clean up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String log() {
+        return log.toString();
+    }
+}

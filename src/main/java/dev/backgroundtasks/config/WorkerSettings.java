@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param scheduler    the JNDI name of the managed scheduled executor that polls
  * @param drainTimeout how long shutdown waits for running tasks to finish
  * @param rescueInterval how often the worker looks for claims whose lease has expired
+ * @param archiveBatchSize the most succeeded tasks archived in one statement
+ * @param archiveDelay   how long a succeeded task may wait for others to share its archive statement
  */
 public record WorkerSettings(
         boolean enabled,
@@ -28,7 +30,9 @@ public record WorkerSettings(
         String executor,
         String scheduler,
         Duration drainTimeout,
-        Duration rescueInterval) {
+        Duration rescueInterval,
+        int archiveBatchSize,
+        Duration archiveDelay) {
 
     public static final boolean ENABLED_DEFAULT = true;
     public static final int CONCURRENCY_DEFAULT = 4;
@@ -39,6 +43,8 @@ public record WorkerSettings(
     public static final String SCHEDULER_DEFAULT = "java:comp/DefaultManagedScheduledExecutorService";
     public static final Duration DRAIN_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration RESCUE_INTERVAL_DEFAULT = Duration.ofSeconds(30);
+    public static final int ARCHIVE_BATCH_SIZE_DEFAULT = 256;
+    public static final Duration ARCHIVE_DELAY_DEFAULT = Duration.ofMillis(2);
     /** The longest node id {@code locked_by} holds. */
     public static final int MAX_NODE_ID_LENGTH = 100;
 
@@ -59,7 +65,9 @@ public record WorkerSettings(
                 config.string("worker.executor", EXECUTOR_DEFAULT),
                 config.string("worker.scheduler", SCHEDULER_DEFAULT),
                 config.duration("worker.drain-timeout", DRAIN_TIMEOUT_DEFAULT, Duration.ZERO),
-                config.duration("worker.rescue-interval", RESCUE_INTERVAL_DEFAULT, Duration.ofMillis(100)));
+                config.duration("worker.rescue-interval", RESCUE_INTERVAL_DEFAULT, Duration.ofMillis(100)),
+                config.integer("worker.archive-batch-size", ARCHIVE_BATCH_SIZE_DEFAULT, 1, 10_000),
+                config.duration("worker.archive-delay", ARCHIVE_DELAY_DEFAULT, Duration.ZERO));
     }
 
     /** Host name and process id: unique among the nodes of one machine, readable in the table. */

@@ -44,6 +44,11 @@ public class Database {
         dataSource = Jndi.lookup(Jndi.DEFAULT_DATA_SOURCE, DataSource.class);
     }
 
+    /** A connection from the default datasource, in auto-commit mode when no JTA transaction is active. */
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
     /** The dialect of the connected database, detected on first use. */
     public Dialect dialect() {
         Dialect d = dialect;

@@ -2,13 +2,17 @@ package dev.backgroundtasks.store;
 
 import jakarta.persistence.EntityManager;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * What differs between databases: the claim statement and the schema script. One subclass per
- * database, so each database's claim is one readable constant.
+ * What differs between databases: the claim, the batched archive and the schema script. One
+ * class per database, so each database's statements are readable constants in one place. The hot
+ * path (claim, archive) is plain JDBC on a connection outside any JTA transaction.
  */
 public sealed interface Dialect permits PostgresDialect, H2Dialect {
 
@@ -22,13 +26,22 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
 
     /**
      * Claims at most {@code limit} due, unclaimed rows for {@code nodeId}, skipping rows other
-     * transactions hold, and returns them as claimed (attempts counted, lease set). Must run inside
-     * a transaction, which the caller commits before any task runs.
+     * transactions hold, and returns them as claimed (attempts counted, lease set), committed.
      *
-     * @param now             the current time, UTC
+     * @param connection       a connection in auto-commit mode, not enlisted in a JTA transaction
+     * @param now              the current time, UTC
      * @param leaseGraceMillis how long past the task's own timeout the lease lasts
      */
-    List<TaskEntity> claim(EntityManager em, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit);
+    List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
+            throws SQLException;
+
+    /**
+     * Archives finished tasks as succeeded, each only while {@code nodeId} still holds it at the same
+     * attempt, and removes them from the queue, committed as one.
+     *
+     * @return the ids archived; the others had lost their claim and were left alone
+     */
+    Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException;
 
     /**
      * Locks at most {@code limit} claimed rows whose lease ended before {@code now}, skipping rows

@@ -1,15 +1,19 @@
 package dev.backgroundtasks.store;
 
-import jakarta.persistence.EntityManager;
-
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * H2, the embedded default: no UPDATE … RETURNING, so the claim locks the ids with
- * {@code FOR UPDATE SKIP LOCKED}, marks them, and reads them back, all in the caller's transaction.
- * Good for a single node; concurrency guarantees are proven on PostgreSQL.
+ * {@code FOR UPDATE SKIP LOCKED}, marks them and reads them back in one local transaction, and the
+ * archive moves rows one by one. Good for a single node; concurrency is proven on PostgreSQL.
  */
 public final class H2Dialect implements Dialect {
 
@@ -17,19 +21,29 @@ public final class H2Dialect implements Dialect {
             SELECT id
               FROM background_task
              WHERE locked_by IS NULL
-               AND run_at <= ?1
+               AND run_at <= ?
              ORDER BY priority DESC, run_at, id
-             FETCH FIRST ?2 ROWS ONLY
+             FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
     static final String MARK = """
             UPDATE background_task
-               SET locked_by = ?1,
-                   locked_until = DATEADD(MILLISECOND, timeout_millis + ?2, CAST(?3 AS TIMESTAMP)),
+               SET locked_by = ?,
+                   locked_until = DATEADD(MILLISECOND, timeout_millis + ?, CAST(? AS TIMESTAMP)),
                    attempts = attempts + 1
              WHERE id IN (%s)""";
 
     static final String READ = "SELECT * FROM background_task WHERE id IN (%s)";
+
+    static final String COPY_TO_ARCHIVE = """
+            INSERT INTO background_task_completed (id, task_name, params, queue, priority, run_at, attempts,
+                   max_attempts, timeout_millis, node_id, created_at, outcome, result, error, started_at, finished_at)
+            SELECT id, task_name, params, queue, priority, run_at, attempts,
+                   max_attempts, timeout_millis, locked_by, created_at, 'SUCCEEDED', ?, ?, ?, ?
+              FROM background_task
+             WHERE id = ? AND attempts = ? AND locked_by = ?""";
+
+    static final String DELETE = "DELETE FROM background_task WHERE id = ?";
 
     static final String LOCK_EXPIRED = """
             SELECT *
@@ -41,32 +55,87 @@ public final class H2Dialect implements Dialect {
                FOR UPDATE SKIP LOCKED""";
 
     @Override
-    public String lockExpiredSql() {
-        return LOCK_EXPIRED;
-    }
-
-    @Override
     public String name() {
         return "h2";
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public List<TaskEntity> claim(EntityManager em, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit) {
-        List<Number> ids = em.createNativeQuery(LOCK_READY)
-                .setParameter(1, now)
-                .setParameter(2, limit)
-                .getResultList();
-        if (ids.isEmpty()) {
-            return List.of();
+    public List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
+            throws SQLException {
+        return inTransaction(connection, () -> {
+            List<Long> ids = new java.util.ArrayList<>();
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_READY)) {
+                lock.setObject(1, now);
+                lock.setInt(2, limit);
+                try (ResultSet rows = lock.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            // Ids are numbers read from the table, never user text: inlining them is safe.
+            String idList = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+            try (PreparedStatement mark = connection.prepareStatement(MARK.formatted(idList))) {
+                mark.setString(1, nodeId);
+                mark.setLong(2, leaseGraceMillis);
+                mark.setObject(3, now);
+                mark.executeUpdate();
+            }
+            try (PreparedStatement read = connection.prepareStatement(READ.formatted(idList));
+                 ResultSet rows = read.executeQuery()) {
+                return Rows.tasks(rows);
+            }
+        });
+    }
+
+    @Override
+    public Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException {
+        return inTransaction(connection, () -> {
+            Set<Long> archived = new HashSet<>();
+            try (PreparedStatement copy = connection.prepareStatement(COPY_TO_ARCHIVE);
+                 PreparedStatement delete = connection.prepareStatement(DELETE)) {
+                for (Finished f : finished) {
+                    copy.setString(1, f.resultJson());
+                    copy.setString(2, f.note());
+                    copy.setObject(3, Rows.utc(f.startedAt()));
+                    copy.setObject(4, Rows.utc(f.finishedAt()));
+                    copy.setLong(5, f.task().getId());
+                    copy.setInt(6, f.task().getAttempts());
+                    copy.setString(7, nodeId);
+                    if (copy.executeUpdate() == 1) {
+                        delete.setLong(1, f.task().getId());
+                        delete.executeUpdate();
+                        archived.add(f.task().getId());
+                    }
+                }
+            }
+            return archived;
+        });
+    }
+
+    @Override
+    public String lockExpiredSql() {
+        return LOCK_EXPIRED;
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
-        // Ids are numbers read from the table, never user text: inlining them is safe.
-        String idList = ids.stream().map(n -> Long.toString(n.longValue())).collect(Collectors.joining(","));
-        em.createNativeQuery(MARK.formatted(idList))
-                .setParameter(1, nodeId)
-                .setParameter(2, leaseGraceMillis)
-                .setParameter(3, now)
-                .executeUpdate();
-        return em.createNativeQuery(READ.formatted(idList), TaskEntity.class).getResultList();
     }
 }

@@ -1,31 +1,62 @@
 package dev.backgroundtasks.store;
 
-import jakarta.persistence.EntityManager;
-
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** PostgreSQL: the claim is one statement that locks, marks and returns the rows. */
+/** PostgreSQL: the claim and the archive of a whole batch are one statement each. */
 public final class PostgresDialect implements Dialect {
 
     /**
      * Picks due rows through {@code background_task_ready} in its own order, skips rows another
      * worker is claiming, and marks them in the same statement. The LIMIT sits in an IN subquery so
-     * the planner cannot lock rows before limiting them.
+     * the planner cannot lock rows before limiting them. Parameters: node, now, lease grace (ms),
+     * now, limit.
      */
-    static final String CLAIM = """
+    public static final String CLAIM = """
             UPDATE background_task t
-               SET locked_by = ?1,
-                   locked_until = CAST(?2 AS TIMESTAMP) + (t.timeout_millis + ?3) * INTERVAL '1 millisecond',
+               SET locked_by = ?,
+                   locked_until = CAST(? AS TIMESTAMP) + (t.timeout_millis + ?) * INTERVAL '1 millisecond',
                    attempts = t.attempts + 1
              WHERE t.id IN (SELECT r.id
                               FROM background_task r
                              WHERE r.locked_by IS NULL
-                               AND r.run_at <= CAST(?2 AS TIMESTAMP)
+                               AND r.run_at <= CAST(? AS TIMESTAMP)
                              ORDER BY r.priority DESC, r.run_at, r.id
-                             LIMIT ?4
+                             LIMIT ?
                                FOR UPDATE SKIP LOCKED)
             RETURNING t.*""";
+
+    /**
+     * Deletes the finished rows this node still holds at the same attempt and archives exactly those,
+     * with their results and times, in one statement. Parameters: ids, attempts, results, notes,
+     * started and finished (epoch microseconds), node.
+     */
+    public static final String ARCHIVE_SUCCEEDED = """
+            WITH done (id, attempts, result, note, started_micros, finished_micros) AS (
+                   SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS INT[]), CAST(? AS TEXT[]),
+                                        CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]))),
+                 d AS (
+                   DELETE FROM background_task t
+                    USING done
+                    WHERE t.id = done.id AND t.attempts = done.attempts AND t.locked_by = ?
+                   RETURNING t.*)
+            INSERT INTO background_task_completed (id, task_name, params, queue, priority, run_at, attempts,
+                   max_attempts, timeout_millis, node_id, created_at, outcome, result, error, started_at, finished_at)
+            SELECT d.id, d.task_name, d.params, d.queue, d.priority, d.run_at, d.attempts,
+                   d.max_attempts, d.timeout_millis, d.locked_by, d.created_at, 'SUCCEEDED', done.result, done.note,
+                   to_timestamp(done.started_micros / 1e6) AT TIME ZONE 'UTC',
+                   to_timestamp(done.finished_micros / 1e6) AT TIME ZONE 'UTC'
+              FROM d JOIN done ON done.id = d.id
+            RETURNING id""";
 
     /** Expired claims, through the partial index on claimed rows. */
     static final String LOCK_EXPIRED = """
@@ -38,23 +69,71 @@ public final class PostgresDialect implements Dialect {
                FOR UPDATE SKIP LOCKED""";
 
     @Override
-    public String lockExpiredSql() {
-        return LOCK_EXPIRED;
-    }
-
-    @Override
     public String name() {
         return "postgresql";
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public List<TaskEntity> claim(EntityManager em, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit) {
-        return em.createNativeQuery(CLAIM, TaskEntity.class)
-                .setParameter(1, nodeId)
-                .setParameter(2, now)
-                .setParameter(3, leaseGraceMillis)
-                .setParameter(4, limit)
-                .getResultList();
+    public List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
+            throws SQLException {
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            claim.setString(1, nodeId);
+            claim.setObject(2, now);
+            claim.setLong(3, leaseGraceMillis);
+            claim.setObject(4, now);
+            claim.setInt(5, limit);
+            try (ResultSet rows = claim.executeQuery()) {
+                return Rows.tasks(rows);
+            }
+        }
+    }
+
+    @Override
+    public Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException {
+        int n = finished.size();
+        Long[] ids = new Long[n];
+        Integer[] attempts = new Integer[n];
+        String[] results = new String[n];
+        String[] notes = new String[n];
+        Long[] started = new Long[n];
+        Long[] ended = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Finished f = finished.get(i);
+            ids[i] = f.task().getId();
+            attempts[i] = f.task().getAttempts();
+            results[i] = f.resultJson();
+            notes[i] = f.note();
+            started[i] = micros(f.startedAt());
+            ended[i] = micros(f.finishedAt());
+        }
+        try (PreparedStatement archive = connection.prepareStatement(ARCHIVE_SUCCEEDED)) {
+            Array[] arrays = {
+                connection.createArrayOf("bigint", ids),
+                connection.createArrayOf("integer", attempts),
+                connection.createArrayOf("text", results),
+                connection.createArrayOf("text", notes),
+                connection.createArrayOf("bigint", started),
+                connection.createArrayOf("bigint", ended)};
+            for (int i = 0; i < arrays.length; i++) {
+                archive.setArray(i + 1, arrays[i]);
+            }
+            archive.setString(7, nodeId);
+            Set<Long> archived = new HashSet<>();
+            try (ResultSet rows = archive.executeQuery()) {
+                while (rows.next()) {
+                    archived.add(rows.getLong(1));
+                }
+            }
+            return archived;
+        }
+    }
+
+    private static long micros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    @Override
+    public String lockExpiredSql() {
+        return LOCK_EXPIRED;
     }
 }

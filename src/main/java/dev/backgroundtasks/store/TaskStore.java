@@ -14,11 +14,14 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads and writes the task tables. Each method states the transaction it needs. */
 @ApplicationScoped
@@ -86,11 +89,31 @@ public class TaskStore {
 
     /**
      * Claims at most {@code limit} due tasks for {@code nodeId} and commits the claim before
-     * returning, so no transaction stays open while the tasks run.
+     * returning, so no transaction stays open while the tasks run. Plain JDBC outside any JTA
+     * transaction: this is the hot path.
      */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public List<TaskEntity> claim(String nodeId, Instant now, long leaseGraceMillis, int limit) {
-        return database.dialect().claim(em, nodeId, UtcInstantConverter.toUtc(now), leaseGraceMillis, limit);
+        try (Connection connection = database.connection()) {
+            return database.dialect().claim(connection, nodeId, UtcInstantConverter.toUtc(now), leaseGraceMillis, limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Claiming tasks failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Archives tasks that returned, all in one statement where the database allows, each only while
+     * {@code nodeId} still holds it at the same attempt.
+     *
+     * @return the ids archived; the others had lost their claim
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public Set<Long> archiveSucceeded(String nodeId, List<Finished> finished) {
+        try (Connection connection = database.connection()) {
+            return database.dialect().archiveSucceeded(connection, nodeId, finished);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Archiving " + finished.size() + " finished task(s) failed: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -3,11 +3,11 @@ package dev.backgroundtasks.worker;
 import dev.backgroundtasks.TaskAttemptFailed;
 import dev.backgroundtasks.TaskFailed;
 import dev.backgroundtasks.TaskId;
-import dev.backgroundtasks.TaskSucceeded;
 import dev.backgroundtasks.config.LibraryClock;
 import dev.backgroundtasks.config.RetrySettings;
 import dev.backgroundtasks.store.CompletedTaskEntity;
 import dev.backgroundtasks.store.CompletedTaskEntity.Outcome;
+import dev.backgroundtasks.store.Finished;
 import dev.backgroundtasks.store.TaskEntity;
 import dev.backgroundtasks.store.TaskStore;
 import jakarta.annotation.PostConstruct;
@@ -23,9 +23,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Stores how an attempt ended, then tells the application: a success is archived; a failure is
- * rescheduled with backoff while attempts remain, else archived as failed. Every write is fenced on
- * the claim, and events fire only after their write committed.
+ * Stores how an attempt ended, then tells the application: a success goes to the
+ * {@link Completer}'s next batch; a failure is rescheduled with backoff while attempts remain, else
+ * archived as failed. Every write is fenced on the claim, and events fire only after their write
+ * committed.
  */
 @ApplicationScoped
 public class Archiver {
@@ -46,7 +47,7 @@ public class Archiver {
     Clock clock;
 
     @Inject
-    Event<TaskSucceeded> succeededEvents;
+    Completer completer;
 
     @Inject
     Event<TaskAttemptFailed> attemptFailedEvents;
@@ -81,13 +82,7 @@ public class Archiver {
     }
 
     private void succeed(TaskEntity claimed, Instant startedAt, Attempt.Succeeded success) {
-        CompletedTaskEntity done = finished(claimed, startedAt, Outcome.SUCCEEDED);
-        done.setResult(success.resultJson());
-        done.setError(success.note());
-        if (archive(claimed, done)) {
-            notify(succeededEvents, new TaskSucceeded(new TaskId(claimed.getId()), claimed.getTaskName(),
-                    claimed.getAttempts(), done.getFinishedAt(), success.resultJson()));
-        }
+        completer.add(new Finished(claimed, success.resultJson(), success.note(), startedAt, clock.instant()));
     }
 
     private Instant fail(TaskEntity claimed, Instant startedAt, Attempt.Failed failure) {

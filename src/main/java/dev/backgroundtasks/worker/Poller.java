@@ -66,6 +66,9 @@ public class Poller {
     Rescuer rescuer;
 
     @Inject
+    Completer completer;
+
+    @Inject
     WorkerStats stats;
 
     @Inject
@@ -95,6 +98,7 @@ public class Poller {
         scheduler = Jndi.lookup(settings.scheduler(), ManagedScheduledExecutorService.class);
         executor = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
         active = true;
+        completer.start(scheduler);
         timers.add(scheduler.scheduleWithFixedDelay(this::poll, START_DELAY.toMillis(),
                 settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::rescue, START_DELAY.toMillis(),
@@ -134,6 +138,7 @@ public class Poller {
                 break;
             }
         }
+        completer.stop();
         int given = released;
         List<Long> left = new ArrayList<>(executions.keySet());
         LOG.info(() -> "background-tasks worker stopped on node " + settings.nodeId() + ": " + given

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param rescueInterval how often the worker looks for claims whose lease has expired
  * @param archiveBatchSize the most succeeded tasks archived in one statement
  * @param archiveDelay   how long a succeeded task may wait for others to share its archive statement
+ * @param listen         whether to wake on the database's notifications where it has them (PostgreSQL)
  */
 public record WorkerSettings(
         boolean enabled,
@@ -32,7 +33,8 @@ public record WorkerSettings(
         Duration drainTimeout,
         Duration rescueInterval,
         int archiveBatchSize,
-        Duration archiveDelay) {
+        Duration archiveDelay,
+        boolean listen) {
 
     public static final boolean ENABLED_DEFAULT = true;
     public static final int CONCURRENCY_DEFAULT = 4;
@@ -67,7 +69,8 @@ public record WorkerSettings(
                 config.duration("worker.drain-timeout", DRAIN_TIMEOUT_DEFAULT, Duration.ZERO),
                 config.duration("worker.rescue-interval", RESCUE_INTERVAL_DEFAULT, Duration.ofMillis(100)),
                 config.integer("worker.archive-batch-size", ARCHIVE_BATCH_SIZE_DEFAULT, 1, 10_000),
-                config.duration("worker.archive-delay", ARCHIVE_DELAY_DEFAULT, Duration.ZERO));
+                config.duration("worker.archive-delay", ARCHIVE_DELAY_DEFAULT, Duration.ZERO),
+                config.bool("worker.listen", true));
     }
 
     /** Host name and process id: unique among the nodes of one machine, readable in the table. */

@@ -45,7 +45,7 @@ public class Database {
     }
 
     /** A connection from the default datasource, in auto-commit mode when no JTA transaction is active. */
-    Connection connection() throws SQLException {
+    public Connection connection() throws SQLException {
         return dataSource.getConnection();
     }
 

@@ -58,6 +58,28 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
     /** The statement behind {@link #lockExpired}: parameters now, then limit. */
     String lockExpiredSql();
 
+    /**
+     * The statement that, run inside an enqueuing transaction, tells every node's listener at commit
+     * that new tasks exist; null where the database cannot notify (workers then rely on polling).
+     */
+    default String notifySql() {
+        return null;
+    }
+
+    /** Subscribes {@code connection} to task notifications; only where {@link #notifySql()} is set. */
+    default void listen(Connection connection) throws SQLException {
+        throw new UnsupportedOperationException(name() + " has no notifications");
+    }
+
+    /**
+     * Waits up to {@code millis} for notifications on a listening connection.
+     *
+     * @return whether any arrived
+     */
+    default boolean awaitNotification(Connection connection, int millis) throws SQLException {
+        throw new UnsupportedOperationException(name() + " has no notifications");
+    }
+
     /** The dialect for a JDBC product name, as {@code DatabaseMetaData.getDatabaseProductName()} gives it. */
     static Dialect forProduct(String productName) {
         String product = productName.toLowerCase(Locale.ROOT);

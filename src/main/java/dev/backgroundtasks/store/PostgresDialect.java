@@ -1,10 +1,12 @@
 package dev.backgroundtasks.store;
 
+import java.lang.reflect.InvocationTargetException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
@@ -68,9 +70,55 @@ public final class PostgresDialect implements Dialect {
              LIMIT ?2
                FOR UPDATE SKIP LOCKED""";
 
+    /** The channel enqueuing transactions notify and every node's worker listens on. */
+    public static final String CHANNEL = "background_tasks";
+
     @Override
     public String name() {
         return "postgresql";
+    }
+
+    @Override
+    public String notifySql() {
+        return "SELECT pg_notify('" + CHANNEL + "', '')";
+    }
+
+    @Override
+    public void listen(Connection connection) throws SQLException {
+        try (Statement listen = connection.createStatement()) {
+            listen.execute("LISTEN " + CHANNEL);
+        }
+    }
+
+    /**
+     * Blocks in the driver's {@code PGConnection.getNotifications(int)}, reached by reflection so that
+     * the library does not need the driver to compile or deploy on other databases.
+     */
+    @Override
+    public boolean awaitNotification(Connection connection, int millis) throws SQLException {
+        try {
+            Class<?> api = Class.forName("org.postgresql.PGConnection", true, driverLoader(connection));
+            Object pg = connection.unwrap(api);
+            Object[] notifications = (Object[]) api.getMethod("getNotifications", int.class).invoke(pg, millis);
+            return notifications != null && notifications.length > 0;
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException("Waiting for notifications failed: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new SQLException("The PostgreSQL driver's notification API is not reachable: " + e, e);
+        }
+    }
+
+    private static ClassLoader driverLoader(Connection connection) throws SQLException {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        try {
+            Class.forName("org.postgresql.PGConnection", false, context);
+            return context;
+        } catch (ClassNotFoundException | NullPointerException e) {
+            return connection.unwrap(Connection.class).getClass().getClassLoader();
+        }
     }
 
     @Override

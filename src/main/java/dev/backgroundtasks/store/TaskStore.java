@@ -71,6 +71,11 @@ public class TaskStore {
         em.persist(task);
         if (transactions.getResource(afterCommit) == null) {
             transactions.putResource(afterCommit, Boolean.TRUE);
+            String notify = database.dialect().notifySql();
+            if (notify != null) {
+                // Delivered by the database at commit, to every node listening; dropped on rollback.
+                em.createNativeQuery(notify).getSingleResult();
+            }
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {

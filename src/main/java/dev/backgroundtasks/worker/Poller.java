@@ -69,6 +69,9 @@ public class Poller {
     Completer completer;
 
     @Inject
+    Listener listener;
+
+    @Inject
     WorkerStats stats;
 
     @Inject
@@ -99,12 +102,14 @@ public class Poller {
         executor = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
         active = true;
         completer.start(scheduler);
+        boolean listening = listener.start(this::wake);
         timers.add(scheduler.scheduleWithFixedDelay(this::poll, START_DELAY.toMillis(),
                 settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::rescue, START_DELAY.toMillis(),
                 settings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
         LOG.info(() -> "background-tasks worker started on node " + settings.nodeId() + ": concurrency "
-                + settings.concurrency() + ", poll interval " + settings.pollInterval());
+                + settings.concurrency() + ", poll interval " + settings.pollInterval()
+                + (listening ? ", woken by database notifications" : ""));
     }
 
     /**
@@ -118,6 +123,7 @@ public class Poller {
         active = false;
         timers.forEach(t -> t.cancel(false));
         timers.clear();
+        listener.stop();
         // Wait for a poll in progress: it sees the flag and claims nothing more.
         pollLock.lock();
         pollLock.unlock();

@@ -1,0 +1,101 @@
+package dev.backgroundtasks.worker;
+
+import dev.backgroundtasks.config.WorkerSettings;
+import dev.backgroundtasks.store.Database;
+import dev.backgroundtasks.store.Dialect;
+import dev.backgroundtasks.store.Jndi;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Wakes this node's worker when a transaction on any node commits new tasks, through the
+ * database's notifications (LISTEN/NOTIFY on PostgreSQL). It holds one connection on a thread of
+ * its own; polling remains the fallback, and the only mechanism where notifications do not exist.
+ */
+@ApplicationScoped
+public class Listener {
+
+    private static final Logger LOG = Logger.getLogger(Listener.class.getName());
+    /** How long one wait blocks, so that a stop is noticed promptly. */
+    static final int WAIT_MILLIS = 250;
+    /** The pause before listening again after the connection failed. */
+    static final int RECONNECT_MILLIS = 1000;
+
+    @Inject
+    Database database;
+
+    @Inject
+    WorkerSettings settings;
+
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    /** Starts listening when the database supports it and it is enabled; returns whether it did. */
+    boolean start(Runnable onNotification) {
+        Dialect dialect = database.dialect();
+        if (!settings.listen() || dialect.notifySql() == null) {
+            return false;
+        }
+        ManagedThreadFactory threads = Jndi.lookup("java:comp/DefaultManagedThreadFactory", ManagedThreadFactory.class);
+        running = true;
+        thread = threads.newThread(() -> listen(dialect, onNotification));
+        thread.setName("background-tasks-listener");
+        thread.setDaemon(true);
+        thread.start();
+        return true;
+    }
+
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(WAIT_MILLIS * 4L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void listen(Dialect dialect, Runnable onNotification) {
+        boolean failing = false;
+        while (running) {
+            try (Connection connection = database.connection()) {
+                dialect.listen(connection);
+                if (failing) {
+                    LOG.info("background-tasks listener reconnected");
+                    failing = false;
+                }
+                // Anything committed while the listener was away is found by this poll.
+                onNotification.run();
+                while (running) {
+                    if (dialect.awaitNotification(connection, WAIT_MILLIS)) {
+                        onNotification.run();
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!failing) {
+                    LOG.log(Level.WARNING, "background-tasks listener lost its connection; polling covers until it "
+                            + "reconnects", e);
+                    failing = true;
+                }
+                pause();
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RECONNECT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

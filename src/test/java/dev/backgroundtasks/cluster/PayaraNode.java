@@ -21,16 +21,18 @@ import static org.awaitility.Awaitility.await;
  * One Payara Micro server on PostgreSQL, started as its own process so a test can stop it
  * gracefully or kill it outright, as an operator or a crash would.
  */
-final class PayaraNode {
+public final class PayaraNode {
 
     private final String name;
     private final int port;
+    private final String context;
     private final Process process;
     private final StringBuffer log = new StringBuffer();
 
-    private PayaraNode(String name, int port, Process process) {
+    private PayaraNode(String name, int port, String context, Process process) {
         this.name = name;
         this.port = port;
+        this.context = context;
         this.process = process;
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
@@ -48,12 +50,12 @@ final class PayaraNode {
     }
 
     /** Starts a node with the WAR on PostgreSQL; {@code systemProperties} are extra -D settings. */
-    static PayaraNode start(String name, int port, File war, Path workDir, String... systemProperties) throws IOException {
+    public static PayaraNode start(String name, int port, File war, Path workDir, String... systemProperties) throws IOException {
         return startWith("server-config/payara-micro/postgresql-test.asadmin", name, port, war, workDir, systemProperties);
     }
 
     /** Starts a node with its own post-boot commands. */
-    static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
+    public static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
             throws IOException {
         String payara = System.getProperty("payara.dir", "target/payara");
         List<String> command = new ArrayList<>();
@@ -67,11 +69,11 @@ final class PayaraNode {
                 "--postbootcommandfile", postBoot,
                 "--deploy", war.getPath()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new PayaraNode(name, port, process);
+        return new PayaraNode(name, port, war.getName().replaceFirst("\\.war$", ""), process);
     }
 
     /** Waits until the server has deployed the WAR, and fails with its log if it did not. */
-    PayaraNode awaitReady() {
+    public PayaraNode awaitReady() {
         await().atMost(Duration.ofMinutes(3)).until(() -> log.indexOf(" ready in ") >= 0 || !process.isAlive());
         if (!process.isAlive() || log.indexOf("Deployed 1 archive") < 0) {
             throw new IllegalStateException("node " + name + " did not start:\n" + log);
@@ -79,10 +81,10 @@ final class PayaraNode {
         return this;
     }
 
-    /** Sends a POST to the test WAR's API and returns the body. */
-    String post(String pathAndQuery) throws Exception {
+    /** Sends a POST to the WAR's REST API (under /api) and returns the body. */
+    public String post(String pathAndQuery) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster/api/" + pathAndQuery))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + context + "/api/" + pathAndQuery))
                         .timeout(Duration.ofMinutes(2))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -92,15 +94,15 @@ final class PayaraNode {
         return response.body();
     }
 
-    String nodeId() throws Exception {
+    public String nodeId() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster/api/cluster/node")).GET().build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + context + "/api/cluster/node")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
 
     /** SIGTERM: the server shuts down and undeploys, as on a normal stop. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -108,15 +110,15 @@ final class PayaraNode {
     }
 
     /** SIGKILL: the process vanishes mid-work, with no chance to clean up. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String log() {
+    public String log() {
         return log.toString();
     }
 }

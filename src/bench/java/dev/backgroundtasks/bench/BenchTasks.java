@@ -1,0 +1,38 @@
+package dev.backgroundtasks.bench;
+
+import dev.backgroundtasks.Background;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.naming.InitialContext;
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** The benchmark's tasks: one that does nothing, and one that notes when it started. */
+@ApplicationScoped
+public class BenchTasks {
+
+    @Background(name = "bench.noop", maxAttempts = 1)
+    public void noop() {
+        // Nothing: the benchmark measures the queue, not the work.
+    }
+
+    /** Writes the wall-clock microsecond it started at, taken before anything else it does. */
+    @Background(name = "bench.probe", maxAttempts = 1)
+    public void probe(long id) throws Exception {
+        long started = micros();
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO bench_probe (id, started_micros) VALUES (?, ?)")) {
+            s.setLong(1, id);
+            s.setLong(2, started);
+            s.executeUpdate();
+        }
+    }
+
+    static long micros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+}

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param archiveBatchSize the most succeeded tasks archived in one statement
  * @param archiveDelay   how long a succeeded task may wait for others to share its archive statement
  * @param listen         whether to wake on the database's notifications where it has them (PostgreSQL)
+ * @param threadFactory  the JNDI name of the managed thread factory for the worker's own threads
  */
 public record WorkerSettings(
         boolean enabled,
@@ -34,7 +35,8 @@ public record WorkerSettings(
         Duration rescueInterval,
         int archiveBatchSize,
         Duration archiveDelay,
-        boolean listen) {
+        boolean listen,
+        String threadFactory) {
 
     public static final boolean ENABLED_DEFAULT = true;
     public static final int CONCURRENCY_DEFAULT = 4;
@@ -43,6 +45,7 @@ public record WorkerSettings(
     public static final Duration LEASE_GRACE_DEFAULT = Duration.ofMinutes(1);
     public static final String EXECUTOR_DEFAULT = "java:comp/DefaultManagedExecutorService";
     public static final String SCHEDULER_DEFAULT = "java:comp/DefaultManagedScheduledExecutorService";
+    public static final String THREAD_FACTORY_DEFAULT = "java:comp/DefaultManagedThreadFactory";
     public static final Duration DRAIN_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration RESCUE_INTERVAL_DEFAULT = Duration.ofSeconds(30);
     public static final int ARCHIVE_BATCH_SIZE_DEFAULT = 256;
@@ -70,7 +73,8 @@ public record WorkerSettings(
                 config.duration("worker.rescue-interval", RESCUE_INTERVAL_DEFAULT, Duration.ofMillis(100)),
                 config.integer("worker.archive-batch-size", ARCHIVE_BATCH_SIZE_DEFAULT, 1, 10_000),
                 config.duration("worker.archive-delay", ARCHIVE_DELAY_DEFAULT, Duration.ZERO),
-                config.bool("worker.listen", true));
+                config.bool("worker.listen", true),
+                config.string("worker.thread-factory", THREAD_FACTORY_DEFAULT));
     }
 
     /** Host name and process id: unique among the nodes of one machine, readable in the table. */

@@ -95,9 +95,8 @@ public class TaskStore {
     /**
      * Claims at most {@code limit} due tasks for {@code nodeId} and commits the claim before
      * returning, so no transaction stays open while the tasks run. Plain JDBC outside any JTA
-     * transaction: this is the hot path.
+     * transaction: this is the hot path, called only from the worker's own threads, which have none.
      */
-    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public List<TaskEntity> claim(String nodeId, Instant now, long leaseGraceMillis, int limit) {
         try (Connection connection = database.connection()) {
             return database.dialect().claim(connection, nodeId, UtcInstantConverter.toUtc(now), leaseGraceMillis, limit);
@@ -112,7 +111,6 @@ public class TaskStore {
      *
      * @return the ids archived; the others had lost their claim
      */
-    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public Set<Long> archiveSucceeded(String nodeId, List<Finished> finished) {
         try (Connection connection = database.connection()) {
             return database.dialect().archiveSucceeded(connection, nodeId, finished);

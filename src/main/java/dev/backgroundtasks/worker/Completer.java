@@ -5,6 +5,7 @@ import dev.backgroundtasks.TaskSucceeded;
 import dev.backgroundtasks.config.WorkerSettings;
 import dev.backgroundtasks.store.Finished;
 import dev.backgroundtasks.store.TaskStore;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -12,16 +13,14 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Archives succeeded tasks in batches: whatever finished within {@code archive-delay} of the first,
- * or {@code archive-batch-size} tasks, whichever comes first, in one statement. Committing each
- * task on its own would cap the whole worker near the database's single-commit rate.
+ * Archives succeeded tasks in batches, on a thread of its own: whatever finished within
+ * {@code archive-delay} of the first, or {@code archive-batch-size} tasks, whichever comes first, in
+ * one statement. While one batch is being written the next one gathers, so batches grow with the
+ * load. Committing each task on its own would cap the worker near the database's commit rate.
  */
 @ApplicationScoped
 public class Completer {
@@ -42,67 +41,93 @@ public class Completer {
 
     private final Object lock = new Object();
     private List<Finished> pending = new ArrayList<>();
-    private boolean flushScheduled;
-    private volatile ScheduledExecutorService scheduler;
+    private volatile boolean running;
+    private Thread thread;
 
-    /** Starts batching; until then, and after {@link #stop()}, each task is archived at once. */
-    void start(ScheduledExecutorService timer) {
-        scheduler = timer;
+    /** Starts the batching thread; until then, and after {@link #stop()}, each task is archived at once. */
+    void start(ManagedThreadFactory threads) {
+        running = true;
+        thread = threads.newThread(this::loop);
+        thread.setName("background-tasks-completer");
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /** Archives what is waiting and stops batching. */
+    /** Archives what is waiting and stops the thread. */
     void stop() {
-        scheduler = null;
-        flush();
+        synchronized (lock) {
+            running = false;
+            lock.notifyAll();
+        }
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        flushRemaining();
     }
 
     /** Queues a succeeded task for the next batch. */
     void add(Finished finished) {
-        List<Finished> full = null;
-        boolean schedule = false;
         synchronized (lock) {
-            pending.add(finished);
-            if (pending.size() >= settings.archiveBatchSize()) {
-                full = take();
-            } else if (!flushScheduled) {
-                flushScheduled = true;
-                schedule = true;
+            if (running) {
+                pending.add(finished);
+                if (pending.size() == 1 || pending.size() >= settings.archiveBatchSize()) {
+                    lock.notifyAll();
+                }
+                return;
             }
         }
-        if (full != null) {
-            write(full);
-        } else if (schedule && !scheduleFlush()) {
-            flush();
+        write(List.of(finished));
+    }
+
+    private void loop() {
+        long delay = settings.archiveDelay().toNanos();
+        int size = settings.archiveBatchSize();
+        while (running) {
+            List<Finished> batch;
+            synchronized (lock) {
+                try {
+                    while (pending.isEmpty() && running) {
+                        lock.wait();
+                    }
+                    long deadline = System.nanoTime() + delay;
+                    long left;
+                    while (pending.size() < size && running && (left = deadline - System.nanoTime()) > 0) {
+                        lock.wait(left / 1_000_000, (int) (left % 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                batch = take(size);
+            }
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
         }
     }
 
-    private boolean scheduleFlush() {
-        ScheduledExecutorService timer = scheduler;
-        if (timer == null) {
-            return false;
-        }
-        try {
-            timer.schedule(this::flush, settings.archiveDelay().toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    private void flush() {
-        List<Finished> batch;
+    private void flushRemaining() {
+        List<Finished> rest;
         synchronized (lock) {
-            flushScheduled = false;
-            batch = take();
+            rest = take(Integer.MAX_VALUE);
         }
-        if (!batch.isEmpty()) {
-            write(batch);
+        if (!rest.isEmpty()) {
+            write(rest);
         }
     }
 
-    private List<Finished> take() {
-        List<Finished> batch = pending;
-        pending = new ArrayList<>();
+    private List<Finished> take(int most) {
+        if (pending.size() <= most) {
+            List<Finished> batch = pending;
+            pending = new ArrayList<>();
+            return batch;
+        }
+        List<Finished> batch = new ArrayList<>(pending.subList(0, most));
+        pending = new ArrayList<>(pending.subList(most, pending.size()));
         return batch;
     }
 

@@ -3,7 +3,6 @@ package dev.backgroundtasks.worker;
 import dev.backgroundtasks.store.TaskEntity;
 
 import java.time.Instant;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,17 +18,23 @@ final class Execution {
 
     final TaskEntity task;
     private final AtomicInteger state = new AtomicInteger(CLAIMED);
-    volatile Future<?> future;
-    volatile Future<?> timer;
+    /** The thread running the task, for the timeout's interrupt. */
+    volatile Thread thread;
     volatile Instant startedAt;
+    /** {@link System#nanoTime()} past which the attempt has timed out. */
+    volatile long deadline;
 
     Execution(TaskEntity task) {
         this.task = task;
     }
 
-    /** The executor starts the task; false when a drain released it first. */
+    /** A runner starts the task; false when a drain released it first. */
     boolean begin() {
         return state.compareAndSet(CLAIMED, RUNNING);
+    }
+
+    boolean isRunning() {
+        return state.get() == RUNNING;
     }
 
     /** The completion or the timeout claims the outcome; false for whichever comes second. */

@@ -42,7 +42,7 @@ public class Listener {
         if (!settings.listen() || dialect.notifySql() == null) {
             return false;
         }
-        ManagedThreadFactory threads = Jndi.lookup("java:comp/DefaultManagedThreadFactory", ManagedThreadFactory.class);
+        ManagedThreadFactory threads = Jndi.lookup(settings.threadFactory(), ManagedThreadFactory.class);
         running = true;
         thread = threads.newThread(() -> listen(dialect, onNotification));
         thread.setName("background-tasks-listener");

@@ -7,7 +7,10 @@ import dev.backgroundtasks.store.Jndi;
 import dev.backgroundtasks.store.TaskEntity;
 import dev.backgroundtasks.store.TaskStore;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedExecutors;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedTask;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -19,36 +22,43 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * This node's worker loop: claims due tasks for its free slots, runs each on the managed executor
- * under a timeout, and has the outcome stored. It polls on a fixed delay as a fallback, and at once
- * when a transaction on this node commits new tasks, when a finished task frees a slot while work
- * may be waiting, or when a task it rescheduled becomes due.
+ * This node's worker. A claim loop on a managed thread claims due tasks for the free slots and
+ * hands them to runners, long-running tasks on the managed executor, one per slot. The loop waits
+ * for a signal: a commit of new tasks on this node or (through the {@link Listener}) on any node,
+ * a freed slot while work may be waiting, a retry coming due, or the fallback poll timer on the
+ * managed scheduled executor. The same loop enforces timeouts.
+ *
+ * <p>Runners and the loop are started once: submitting each task to the container's executor
+ * would capture the application's context for every task, which costs more than most tasks.
  */
 @ApplicationScoped
 public class Poller {
 
     private static final Logger LOG = Logger.getLogger(Poller.class.getName());
-    /** The longest wait between polls while the database keeps failing. */
+    /** The longest wait between claims while the database keeps failing. */
     static final Duration MAX_FAILURE_BACKOFF = Duration.ofSeconds(30);
-    /** The first wait after a failed poll; it doubles with each further failure. */
+    /** The first wait after a failed claim; it doubles with each further failure. */
     static final Duration FIRST_FAILURE_BACKOFF = Duration.ofMillis(500);
     /**
      * Payara binds the persistence context of a library jar's beans only after the application's
-     * start event: the first timed poll and rescue wait this long (a slower start is retried with
-     * the failure backoff). Commits on this node still wake the worker at once.
+     * start event: the loop's first claim and the first rescue wait this long (a slower start is
+     * retried with the failure backoff).
      */
     static final Duration START_DELAY = Duration.ofSeconds(1);
+    /** How often the loop checks running tasks against their timeouts. */
+    static final long TIMEOUT_CHECK_MILLIS = 50;
+    /** How long an idle runner waits for work before checking whether the worker is stopping. */
+    static final long RUNNER_IDLE_MILLIS = 250;
 
     @Inject
     WorkerSettings settings;
@@ -78,32 +88,44 @@ public class Poller {
     @LibraryClock
     Clock clock;
 
+    /** Claimed tasks not yet settled: their number is the number of slots in use. */
     private final Map<Long, Execution> executions = new ConcurrentHashMap<>();
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
-    private final ReentrantLock pollLock = new ReentrantLock();
-    private volatile boolean pollAgain;
-    /** Set when a poll may have left due work behind: a full claim, or no free slot to claim into. */
+    /** Claimed tasks waiting for a runner. */
+    private final BlockingQueue<Execution> ready = new LinkedBlockingQueue<>();
+    private final Object signal = new Object();
+    private boolean signalled;
+    /** Set when a claim may have left due work behind: a full claim, or no free slot to claim into. */
     private volatile boolean backlog;
     private volatile boolean active;
-    private volatile int failures;
-    private volatile Instant pollNotBefore = Instant.MIN;
+    private int failures;
+    private Instant claimNotBefore = Instant.MIN;
     private volatile Instant lastFailureLogged = Instant.MIN;
 
     private ManagedScheduledExecutorService scheduler;
     private ManagedExecutorService executor;
+    private Thread loop;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
-    /** Starts polling and rescuing; called once when the application starts and the worker is enabled. */
+    /** Starts the worker; called once when the application starts and the worker is enabled. */
     public synchronized void start() {
         if (active) {
             return;
         }
         scheduler = Jndi.lookup(settings.scheduler(), ManagedScheduledExecutorService.class);
         executor = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
+        ManagedThreadFactory threads = Jndi.lookup(settings.threadFactory(), ManagedThreadFactory.class);
         active = true;
-        completer.start(scheduler);
+        claimNotBefore = clock.instant().plus(START_DELAY);
+        completer.start(threads);
+        for (int i = 0; i < settings.concurrency(); i++) {
+            startRunner();
+        }
+        loop = threads.newThread(this::loop);
+        loop.setName("background-tasks-poller");
+        loop.setDaemon(true);
+        loop.start();
         boolean listening = listener.start(this::wake);
-        timers.add(scheduler.scheduleWithFixedDelay(this::poll, START_DELAY.toMillis(),
+        timers.add(scheduler.scheduleWithFixedDelay(this::wake, START_DELAY.toMillis(),
                 settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::rescue, START_DELAY.toMillis(),
                 settings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
@@ -124,25 +146,18 @@ public class Poller {
         timers.forEach(t -> t.cancel(false));
         timers.clear();
         listener.stop();
-        // Wait for a poll in progress: it sees the flag and claims nothing more.
-        pollLock.lock();
-        pollLock.unlock();
+        wake();
+        join(loop, 5_000);
         int released = 0;
-        for (Execution execution : executions.values()) {
+        for (Execution execution = ready.poll(); execution != null; execution = ready.poll()) {
             if (execution.release()) {
-                cancel(execution.future, false);
                 executions.remove(execution.task.getId());
                 released += releaseQuietly(execution.task) ? 1 : 0;
             }
         }
         long deadline = System.nanoTime() + drain.toNanos();
         while (!executions.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            sleep(20);
         }
         completer.stop();
         int given = released;
@@ -161,22 +176,17 @@ public class Poller {
         wake();
     }
 
-    /** Asks for a poll now; calls that arrive while one is queued share it. */
+    /** Asks the claim loop to look for work now. */
     public void wake() {
-        if (active && wakeQueued.compareAndSet(false, true)) {
-            try {
-                scheduler.execute(() -> {
-                    wakeQueued.set(false);
-                    poll();
-                });
-            } catch (RejectedExecutionException e) {
-                wakeQueued.set(false);
-            }
+        synchronized (signal) {
+            signalled = true;
+            signal.notifyAll();
         }
     }
 
     private void wakeAt(Instant due) {
-        long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+        // Rounded up and a little late rather than early: an early claim finds nothing due.
+        long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis() + 2);
         try {
             scheduler.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -184,24 +194,36 @@ public class Poller {
         }
     }
 
-    void poll() {
-        if (!pollLock.tryLock()) {
-            pollAgain = true;
-            return;
-        }
-        try {
-            if (clock.instant().isBefore(pollNotBefore)) {
+    private void loop() {
+        while (active) {
+            awaitSignal(executions.isEmpty() ? settings.pollInterval().toMillis() : TIMEOUT_CHECK_MILLIS);
+            if (!active) {
                 return;
             }
-            do {
-                pollAgain = false;
+            checkTimeouts();
+            if (clock.instant().isBefore(claimNotBefore)) {
+                continue;
+            }
+            try {
                 claimIntoFreeSlots();
-            } while (pollAgain && active);
-            failures = 0;
-        } catch (RuntimeException e) {
-            backOff(e);
-        } finally {
-            pollLock.unlock();
+                failures = 0;
+            } catch (RuntimeException e) {
+                backOff(e);
+            }
+        }
+    }
+
+    private void awaitSignal(long millis) {
+        synchronized (signal) {
+            try {
+                if (!signalled) {
+                    signal.wait(Math.max(1, millis));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                active = false;
+            }
+            signalled = false;
         }
     }
 
@@ -216,51 +238,82 @@ public class Poller {
             List<TaskEntity> claimed = store.claim(settings.nodeId(), clock.instant(),
                     settings.leaseGrace().toMillis(), limit);
             backlog = claimed.size() == limit;
-            claimed.forEach(this::submit);
+            for (TaskEntity task : claimed) {
+                Execution execution = new Execution(task);
+                executions.put(task.getId(), execution);
+                ready.add(execution);
+            }
             if (!backlog) {
                 return;
             }
         }
     }
 
-    private void submit(TaskEntity task) {
-        Execution execution = new Execution(task);
-        executions.put(task.getId(), execution);
+    private void startRunner() {
+        Runnable loopTask = ManagedExecutors.managedTask(this::runTasks,
+                Map.of(ManagedTask.LONGRUNNING_HINT, "true", ManagedTask.IDENTITY_NAME, "background-tasks-runner"), null);
         try {
-            execution.future = executor.submit(() -> run(execution));
+            executor.execute(loopTask);
         } catch (RejectedExecutionException e) {
-            executions.remove(task.getId());
-            LOG.log(Level.WARNING, "The executor refused task " + task.getId() + "; giving it back", e);
-            releaseQuietly(task);
+            LOG.log(Level.WARNING, "The executor " + settings.executor() + " refused a task runner; this node runs "
+                    + "fewer tasks at once than background-tasks.worker.concurrency", e);
         }
     }
 
-    private void run(Execution execution) {
-        if (!execution.begin()) {
-            return;
+    /** A runner: takes claimed tasks one at a time until the worker stops or a timeout abandons it. */
+    private void runTasks() {
+        while (active) {
+            Execution execution;
+            try {
+                execution = ready.poll(RUNNER_IDLE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (execution == null || !execution.begin()) {
+                continue;
+            }
+            if (!runOne(execution)) {
+                return;
+            }
+            // A timeout's interrupt that arrived as the task returned must not reach the next task.
+            Thread.interrupted();
         }
+    }
+
+    /** Runs one task; false when its timeout settled it first, which hands this runner's slot to a new one. */
+    private boolean runOne(Execution execution) {
         TaskEntity task = execution.task;
+        execution.thread = Thread.currentThread();
         execution.startedAt = clock.instant();
-        try {
-            execution.timer = scheduler.schedule(() -> timeOut(execution), task.getTimeoutMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // Stopping: the task runs without a timer; the drain timeout bounds the wait for it.
-        }
+        execution.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(task.getTimeoutMillis());
         Attempt attempt = runner.invoke(task);
         if (execution.settle()) {
-            cancel(execution.timer, false);
             finish(execution, attempt);
-        } else {
-            LOG.info(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") returned after its timeout; "
-                    + "its outcome was already stored as a timeout");
+            return true;
+        }
+        LOG.info(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") returned after its timeout; "
+                + "its outcome was already stored as a timeout");
+        return false;
+    }
+
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        for (Execution execution : executions.values()) {
+            if (execution.isRunning() && now - execution.deadline > 0 && execution.settle()) {
+                timeOut(execution);
+            }
         }
     }
 
     private void timeOut(Execution execution) {
-        if (!execution.settle()) {
-            return;
+        Thread thread = execution.thread;
+        if (thread != null) {
+            thread.interrupt();
         }
-        cancel(execution.future, true);
+        if (active) {
+            // The timed-out runner may never return; its slot goes to a new one at once.
+            startRunner();
+        }
         TaskEntity task = execution.task;
         String reason = "Task timeout after " + seconds(task.getTimeoutMillis()) + "s";
         long count = stats.abandon();
@@ -302,16 +355,16 @@ public class Poller {
         }
     }
 
-    /** The database is failing: wait longer before each poll, up to {@link #MAX_FAILURE_BACKOFF}. */
+    /** The database is failing: wait longer before each claim, up to {@link #MAX_FAILURE_BACKOFF}. */
     private void backOff(RuntimeException e) {
         int n = Math.min(++failures, 16);
         Duration wait = FIRST_FAILURE_BACKOFF.multipliedBy(1L << Math.min(n - 1, 10));
         if (wait.compareTo(MAX_FAILURE_BACKOFF) > 0) {
             wait = MAX_FAILURE_BACKOFF;
         }
-        pollNotBefore = clock.instant().plus(wait);
+        claimNotBefore = clock.instant().plus(wait);
         logFailure("could not claim tasks (failure " + n + "); next try in " + wait, e);
-        wakeAt(pollNotBefore);
+        wakeAt(claimNotBefore);
     }
 
     private void logFailure(String what, RuntimeException e) {
@@ -324,9 +377,21 @@ public class Poller {
         }
     }
 
-    private static void cancel(Future<?> future, boolean interrupt) {
-        if (future != null) {
-            future.cancel(interrupt);
+    private static void join(Thread thread, long millis) {
+        if (thread != null) {
+            try {
+                thread.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -19,22 +19,25 @@ public final class PostgresDialect implements Dialect {
 
     /**
      * Picks due rows through {@code background_task_ready} in its own order, skips rows another
-     * worker is claiming, and marks them in the same statement. The LIMIT sits in an IN subquery so
-     * the planner cannot lock rows before limiting them. Parameters: node, now, lease grace (ms),
-     * now, limit.
+     * worker is claiming, and marks them in the same statement. The LIMIT sits in an ARRAY subquery,
+     * which the planner runs once before the update and can never flatten: rows are limited before
+     * they are locked, and the update finds the claimed rows through the primary key. (With
+     * {@code IN (subquery)} the cached generic plan expects a tenth of the table and hash-joins it
+     * with a full scan: 22 ms instead of 0.4 ms at 100,000 pending rows.) Parameters: node, now,
+     * lease grace (ms), now, limit.
      */
     public static final String CLAIM = """
             UPDATE background_task t
                SET locked_by = ?,
                    locked_until = CAST(? AS TIMESTAMP) + (t.timeout_millis + ?) * INTERVAL '1 millisecond',
                    attempts = t.attempts + 1
-             WHERE t.id IN (SELECT r.id
-                              FROM background_task r
-                             WHERE r.locked_by IS NULL
-                               AND r.run_at <= CAST(? AS TIMESTAMP)
-                             ORDER BY r.priority DESC, r.run_at, r.id
-                             LIMIT ?
-                               FOR UPDATE SKIP LOCKED)
+             WHERE t.id = ANY (ARRAY(SELECT r.id
+                                       FROM background_task r
+                                      WHERE r.locked_by IS NULL
+                                        AND r.run_at <= CAST(? AS TIMESTAMP)
+                                      ORDER BY r.priority DESC, r.run_at, r.id
+                                      LIMIT ?
+                                        FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
     /**

@@ -21,7 +21,7 @@ final class Execution {
     /** The thread running the task, for the timeout's interrupt. */
     volatile Thread thread;
     volatile Instant startedAt;
-    /** {@link System#nanoTime()} past which the attempt has timed out. */
+    /** {@link System#nanoTime()} past which the attempt has timed out; zero until the attempt starts. */
     volatile long deadline;
 
     Execution(TaskEntity task) {
@@ -31,10 +31,6 @@ final class Execution {
     /** A runner starts the task; false when a drain released it first. */
     boolean begin() {
         return state.compareAndSet(CLAIMED, RUNNING);
-    }
-
-    boolean isRunning() {
-        return state.get() == RUNNING;
     }
 
     /** The completion or the timeout claims the outcome; false for whichever comes second. */

@@ -299,7 +299,9 @@ public class Poller {
     private void checkTimeouts() {
         long now = System.nanoTime();
         for (Execution execution : executions.values()) {
-            if (execution.isRunning() && now - execution.deadline > 0 && execution.settle()) {
+            long deadline = execution.deadline;
+            // Zero until the runner has set it: a task that has just begun is not late.
+            if (deadline != 0 && now - deadline > 0 && execution.settle()) {
                 timeOut(execution);
             }
         }

@@ -19,6 +19,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes one attempt at a claimed task: decodes its arguments and calls its method through the
@@ -39,6 +41,8 @@ public class TaskRunner {
 
     @Inject
     BeanManager beans;
+
+    private final Map<String, Target> proxies = new ConcurrentHashMap<>();
 
     /** Runs the task once and says how it went; never throws. */
     public Attempt invoke(TaskEntity claimed) {
@@ -62,24 +66,49 @@ public class TaskRunner {
             return Attempt.Failed.permanently("Cannot decode the arguments of task '" + task.name() + "': " + e.getMessage());
         }
         Bean<?> bean = task.bean();
-        CreationalContext<?> context = beans.createCreationalContext(bean);
-        Object reference;
-        Method target;
+        boolean shared = beans.isNormalScope(bean.getScope());
+        CreationalContext<?> context = shared ? null : beans.createCreationalContext(bean);
+        Target target;
         try {
-            reference = beans.getReference(bean, referenceType(bean, task.method()), context);
-            target = callable(reference, task.method());
-        } catch (RuntimeException | NoSuchMethodException e) {
-            context.release();
+            target = shared ? proxies.computeIfAbsent(task.name(), name -> resolve(task, null)) : resolve(task, context);
+        } catch (RuntimeException e) {
+            release(context);
             return Attempt.Failed.permanently("Cannot resolve the bean of task '" + task.name() + "': " + stackTrace(e));
         }
         try {
-            Object result = WorkerInvocation.run(task, () -> target.invoke(reference, args));
+            Object result = WorkerInvocation.run(task, () -> target.method().invoke(target.reference(), args));
             return succeeded(task, result);
         } catch (InvocationTargetException e) {
             return failed(task, e.getCause());
         } catch (Exception e) {
             return failed(task, e);
         } finally {
+            release(context);
+        }
+    }
+
+    /** A bean reference and the method to call on it. */
+    private record Target(Object reference, Method method) {
+    }
+
+    /**
+     * The reference to call the task on. A normal-scoped bean's reference is a client proxy that
+     * finds the current instance on each call, so it is resolved once per task and kept; a dependent
+     * bean gets a new instance per run, destroyed with {@code context}.
+     */
+    private Target resolve(TaskDefinition task, CreationalContext<?> context) {
+        Bean<?> bean = task.bean();
+        CreationalContext<?> creational = context != null ? context : beans.createCreationalContext(bean);
+        Object reference = beans.getReference(bean, referenceType(bean, task.method()), creational);
+        try {
+            return new Target(reference, callable(reference, task.method()));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void release(CreationalContext<?> context) {
+        if (context != null) {
             context.release();
         }
     }

@@ -69,7 +69,8 @@ class ExampleIT {
         assertEquals(201, created.statusCode(), created.body());
         long id = json(created).getJsonNumber("id").longValue();
 
-        await().atMost(PROMPTLY).until(() -> !get("notes/" + id).isNull("summary"));
+        // JSON-B leaves a null summary out, so the key appears once the task has run.
+        await().atMost(PROMPTLY).until(() -> get("notes/" + id).containsKey("summary"));
         JsonObject note = get("notes/" + id);
         assertEquals("Background tasks write a row in the caller's …", note.getString("summary"));
         assertEquals(12, note.getInt("wordCount"));

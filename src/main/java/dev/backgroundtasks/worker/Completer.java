@@ -105,7 +105,13 @@ public class Completer {
                 batch = take(size);
             }
             if (!batch.isEmpty()) {
-                write(batch);
+                try {
+                    write(batch);
+                } catch (RuntimeException | Error e) {
+                    // The thread must outlive any one batch: without it nothing succeeded is archived.
+                    LOG.log(Level.SEVERE, "Archiving a batch of " + batch.size() + " task(s) failed unexpectedly; "
+                            + "they run again once their leases expire", e);
+                }
             }
         }
     }

@@ -26,10 +26,12 @@ public final class PayaraNode {
     private final String name;
     private final int port;
     private final String context;
+    private final Path logFile;
     private final Process process;
     private final StringBuffer log = new StringBuffer();
 
-    private PayaraNode(String name, int port, String context, Process process) {
+    private PayaraNode(String name, int port, String context, Path logFile, Process process) {
+        this.logFile = logFile;
         this.name = name;
         this.port = port;
         this.context = context;
@@ -69,7 +71,7 @@ public final class PayaraNode {
                 "--postbootcommandfile", postBoot,
                 "--deploy", war.getPath()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new PayaraNode(name, port, war.getName().replaceFirst("\\.war$", ""), process);
+        return new PayaraNode(name, port, war.getName().replaceFirst("\\.war$", ""), workDir.resolve(name + ".log"), process);
     }
 
     /** Waits until the server has deployed the WAR, and fails with its log if it did not. */
@@ -107,11 +109,22 @@ public final class PayaraNode {
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        keepLog();
     }
 
     /** SIGKILL: the process vanishes mid-work, with no chance to clean up. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
+        keepLog();
+    }
+
+    /** Leaves the server's output next to its runtime directory, for reading after a failure. */
+    private void keepLog() {
+        try {
+            java.nio.file.Files.writeString(logFile, log);
+        } catch (IOException ignored) {
+            // The log is a convenience; the test's own assertions carry the verdict.
+        }
     }
 
     public boolean isAlive() {

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,8 +63,8 @@ public final class H2Dialect implements Dialect {
     @Override
     public List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
             throws SQLException {
-        return inTransaction(connection, () -> {
-            List<Long> ids = new java.util.ArrayList<>();
+        return Jdbc.inTransaction(connection, () -> {
+            List<Long> ids = new ArrayList<>();
             try (PreparedStatement lock = connection.prepareStatement(LOCK_READY)) {
                 lock.setObject(1, now);
                 lock.setInt(2, limit);
@@ -93,7 +94,7 @@ public final class H2Dialect implements Dialect {
 
     @Override
     public Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException {
-        return inTransaction(connection, () -> {
+        return Jdbc.inTransaction(connection, () -> {
             Set<Long> archived = new HashSet<>();
             try (PreparedStatement copy = connection.prepareStatement(COPY_TO_ARCHIVE);
                  PreparedStatement delete = connection.prepareStatement(DELETE)) {
@@ -119,23 +120,5 @@ public final class H2Dialect implements Dialect {
     @Override
     public String lockExpiredSql() {
         return LOCK_EXPIRED;
-    }
-
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            T result = work.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
     }
 }

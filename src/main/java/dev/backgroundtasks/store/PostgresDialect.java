@@ -135,26 +135,19 @@ public final class PostgresDialect implements Dialect {
     @Override
     public List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
             throws SQLException {
-        connection.setAutoCommit(false);
-        try (Statement pin = connection.createStatement(); PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-            pin.execute(PIN_CLAIM_PLAN);
-            claim.setString(1, nodeId);
-            claim.setObject(2, now);
-            claim.setLong(3, leaseGraceMillis);
-            claim.setObject(4, now);
-            claim.setInt(5, limit);
-            List<TaskEntity> claimed;
-            try (ResultSet rows = claim.executeQuery()) {
-                claimed = Rows.tasks(rows);
+        return Jdbc.inTransaction(connection, () -> {
+            try (Statement pin = connection.createStatement(); PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+                pin.execute(PIN_CLAIM_PLAN);
+                claim.setString(1, nodeId);
+                claim.setObject(2, now);
+                claim.setLong(3, leaseGraceMillis);
+                claim.setObject(4, now);
+                claim.setInt(5, limit);
+                try (ResultSet rows = claim.executeQuery()) {
+                    return Rows.tasks(rows);
+                }
             }
-            connection.commit();
-            return claimed;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+        });
     }
 
     @Override

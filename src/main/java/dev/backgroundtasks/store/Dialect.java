@@ -68,7 +68,7 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
 
     /** Subscribes {@code connection} to task notifications; only where {@link #notifySql()} is set. */
     default void listen(Connection connection) throws SQLException {
-        throw new UnsupportedOperationException(name() + " has no notifications");
+        throw new IllegalStateException(name() + " has no notifications; check notifySql() first");
     }
 
     /**
@@ -77,7 +77,7 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
      * @return whether any arrived
      */
     default boolean awaitNotification(Connection connection, int millis) throws SQLException {
-        throw new UnsupportedOperationException(name() + " has no notifications");
+        throw new IllegalStateException(name() + " has no notifications; check notifySql() first");
     }
 
     /** The dialect for a JDBC product name, as {@code DatabaseMetaData.getDatabaseProductName()} gives it. */

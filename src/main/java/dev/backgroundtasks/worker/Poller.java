@@ -167,11 +167,6 @@ public class Poller {
                 : "; still running after the drain timeout, left to lease expiry: " + left));
     }
 
-    /** How many tasks this node holds now, running or about to. */
-    public int running() {
-        return executions.size();
-    }
-
     void onCommit(@Observes TasksCommitted committed) {
         wake();
     }

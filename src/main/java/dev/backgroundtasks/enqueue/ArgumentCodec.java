@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -44,13 +45,25 @@ public class ArgumentCodec {
             short.class, Short.class, char.class, Character.class, int.class, Integer.class, long.class, Long.class,
             float.class, Float.class, double.class, Double.class, void.class, Void.class);
 
-    private Jsonb jsonb;
+    private volatile Jsonb jsonb;
+    /**
+     * Kept, not looked up per call: {@code Json.createReader} finds its provider through the
+     * service loader every time, which on an application server scans class loaders.
+     */
+    private volatile JsonReaderFactory readers;
 
-    private synchronized Jsonb jsonb() {
-        if (jsonb == null) {
-            jsonb = JsonbBuilder.create();
+    private Jsonb jsonb() {
+        Jsonb current = jsonb;
+        if (current == null) {
+            synchronized (this) {
+                if (jsonb == null) {
+                    jsonb = JsonbBuilder.create();
+                    readers = Json.createReaderFactory(Map.of());
+                }
+                current = jsonb;
+            }
         }
-        return jsonb;
+        return current;
     }
 
     @PreDestroy
@@ -174,8 +187,9 @@ public class ArgumentCodec {
         return jsonb().toJson(result, boxType(type));
     }
 
-    private static JsonValue parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+    private JsonValue parse(String json) {
+        jsonb();
+        try (JsonReader reader = readers.createReader(new StringReader(json))) {
             return reader.readValue();
         }
     }

@@ -42,8 +42,11 @@ public final class PostgresDialect implements Dialect {
 
     /**
      * Deletes the finished rows this node still holds at the same attempt and archives exactly those,
-     * with their results and times, in one statement. Parameters: ids, attempts, results, notes,
-     * started and finished (epoch microseconds), node.
+     * with their results and times, in one statement. The rows are found through the primary key
+     * ({@code id = ANY}); a join with the unnest would let the cached generic plan scan the whole
+     * table for every batch, and a plain {@code locked_by = ?} would let it walk the lease index over
+     * every claimed row (the COALESCE keeps that index out). Parameters: ids, attempts, results, notes, started and finished (epoch
+     * microseconds), ids again, node.
      */
     public static final String ARCHIVE_SUCCEEDED = """
             WITH done (id, attempts, result, note, started_micros, finished_micros) AS (
@@ -51,8 +54,9 @@ public final class PostgresDialect implements Dialect {
                                         CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]))),
                  d AS (
                    DELETE FROM background_task t
-                    USING done
-                    WHERE t.id = done.id AND t.attempts = done.attempts AND t.locked_by = ?
+                    WHERE t.id = ANY (CAST(? AS BIGINT[]))
+                      AND COALESCE(t.locked_by, '') = ?
+                      AND EXISTS (SELECT 1 FROM done WHERE done.id = t.id AND done.attempts = t.attempts)
                    RETURNING t.*)
             INSERT INTO background_task_completed (id, task_name, params, queue, priority, run_at, attempts,
                    max_attempts, timeout_millis, node_id, created_at, outcome, result, error, started_at, finished_at)
@@ -179,7 +183,8 @@ public final class PostgresDialect implements Dialect {
             for (int i = 0; i < arrays.length; i++) {
                 archive.setArray(i + 1, arrays[i]);
             }
-            archive.setString(7, nodeId);
+            archive.setArray(7, arrays[0]);
+            archive.setString(8, nodeId);
             Set<Long> archived = new HashSet<>();
             try (ResultSet rows = archive.executeQuery()) {
                 while (rows.next()) {

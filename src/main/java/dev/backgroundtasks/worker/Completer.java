@@ -42,10 +42,17 @@ public class Completer {
     private final Object lock = new Object();
     private List<Finished> pending = new ArrayList<>();
     private volatile boolean running;
+    private volatile int waiting;
+    private Runnable afterWrite = () -> { };
     private Thread thread;
 
-    /** Starts the batching thread; until then, and after {@link #stop()}, each task is archived at once. */
-    void start(ManagedThreadFactory threads) {
+    /**
+     * Starts the batching thread; until then, and after {@link #stop()}, each task is archived at once.
+     *
+     * @param written run after each batch is written, when room for more has opened
+     */
+    void start(ManagedThreadFactory threads, Runnable written) {
+        afterWrite = written;
         running = true;
         thread = threads.newThread(this::loop);
         thread.setName("background-tasks-completer");
@@ -69,11 +76,21 @@ public class Completer {
         flushRemaining();
     }
 
+    /**
+     * Whether succeeded tasks are piling up faster than they are archived: a full batch is waiting.
+     * The claim loop then claims nothing until the archive catches up, so a slow database cannot
+     * make a node hold ever more finished but unarchived claims.
+     */
+    boolean isBackedUp() {
+        return waiting >= settings.archiveBatchSize();
+    }
+
     /** Queues a succeeded task for the next batch. */
     void add(Finished finished) {
         synchronized (lock) {
             if (running) {
                 pending.add(finished);
+                waiting = pending.size();
                 if (pending.size() == 1 || pending.size() >= settings.archiveBatchSize()) {
                     lock.notifyAll();
                 }
@@ -107,6 +124,7 @@ public class Completer {
             if (!batch.isEmpty()) {
                 try {
                     write(batch);
+                    afterWrite.run();
                 } catch (RuntimeException | Error e) {
                     // The thread must outlive any one batch: without it nothing succeeded is archived.
                     LOG.log(Level.SEVERE, "Archiving a batch of " + batch.size() + " task(s) failed unexpectedly; "
@@ -127,13 +145,15 @@ public class Completer {
     }
 
     private List<Finished> take(int most) {
+        List<Finished> batch;
         if (pending.size() <= most) {
-            List<Finished> batch = pending;
+            batch = pending;
             pending = new ArrayList<>();
-            return batch;
+        } else {
+            batch = new ArrayList<>(pending.subList(0, most));
+            pending = new ArrayList<>(pending.subList(most, pending.size()));
         }
-        List<Finished> batch = new ArrayList<>(pending.subList(0, most));
-        pending = new ArrayList<>(pending.subList(most, pending.size()));
+        waiting = pending.size();
         return batch;
     }
 

@@ -116,7 +116,7 @@ public class Poller {
         ManagedThreadFactory threads = Jndi.lookup(settings.threadFactory(), ManagedThreadFactory.class);
         active = true;
         claimNotBefore = clock.instant().plus(START_DELAY);
-        completer.start(threads);
+        completer.start(threads, this::wake);
         for (int i = 0; i < settings.concurrency(); i++) {
             startRunner();
         }
@@ -224,7 +224,7 @@ public class Poller {
 
     private void claimIntoFreeSlots() {
         while (active) {
-            int free = settings.concurrency() - executions.size();
+            int free = completer.isBackedUp() ? 0 : settings.concurrency() - executions.size();
             if (free <= 0) {
                 backlog = true;
                 return;

@@ -1,5 +1,6 @@
 package dev.backgroundtasks.cluster;
 
+import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.config.WorkerSettings;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Application;
 
@@ -22,7 +24,7 @@ public class ClusterResource {
     }
 
     @Inject
-    ClusterTasks tasks;
+    TaskQueue queue;
 
     @Inject
     WorkerSettings worker;
@@ -33,34 +35,14 @@ public class ClusterResource {
         return worker.nodeId();
     }
 
+    /** Enqueues {@code n} runs of {@code cluster.<task>} in one transaction; slow tasks also get {@code millis}. */
     @POST
-    @Path("count")
+    @Path("{task}")
     @Transactional
-    public String count(@QueryParam("run") int run, @QueryParam("n") int n) throws Exception {
+    public String enqueue(@PathParam("task") String task, @QueryParam("run") int run, @QueryParam("n") int n,
+                          @QueryParam("millis") long millis) {
         for (int i = 0; i < n; i++) {
-            tasks.count(run, i);
-        }
-        return "enqueued " + n;
-    }
-
-    @POST
-    @Path("linger")
-    @Transactional
-    public String linger(@QueryParam("run") int run, @QueryParam("n") int n, @QueryParam("millis") long millis)
-            throws Exception {
-        for (int i = 0; i < n; i++) {
-            tasks.linger(run, i, millis);
-        }
-        return "enqueued " + n;
-    }
-
-    @POST
-    @Path("slow")
-    @Transactional
-    public String slow(@QueryParam("run") int run, @QueryParam("n") int n, @QueryParam("millis") long millis)
-            throws Exception {
-        for (int i = 0; i < n; i++) {
-            tasks.slow(run, i, millis);
+            queue.enqueue("cluster." + task, task.equals("count") ? new Object[] {run, i} : new Object[] {run, i, millis});
         }
         return "enqueued " + n;
     }

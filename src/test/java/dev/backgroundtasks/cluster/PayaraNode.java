@@ -60,23 +60,43 @@ public final class PayaraNode {
     public static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
             throws IOException {
         String payara = System.getProperty("payara.dir", "target/payara");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        command.addAll(List.of(systemProperties));
-        command.addAll(List.of("-jar", Path.of(payara, "payara-micro.jar").toString(),
-                "--nocluster", "--port", Integer.toString(port),
+        List<String> options = List.of("--nocluster", "--port", Integer.toString(port),
                 "--rootDir", workDir.resolve("root-" + name).toString(),
                 "--addLibs", Path.of(payara, "postgresql.jar").toString(),
                 "--postbootcommandfile", postBoot,
-                "--deploy", war.getPath()));
+                "--deploy", war.getPath());
+        return launch(name, port, war.getName().replaceFirst("\\.war$", ""), workDir, List.of(systemProperties), options);
+    }
+
+    /**
+     * Starts Payara Micro with the given JVM and Payara Micro options, for tests that need what the
+     * other factories do not set up (several WARs, no database).
+     */
+    public static PayaraNode launch(String name, int port, String context, Path workDir, List<String> jvmOptions,
+                                    List<String> microOptions) throws IOException {
+        String payara = System.getProperty("payara.dir", "target/payara");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", Path.of(payara, "payara-micro.jar").toString()));
+        command.addAll(microOptions);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new PayaraNode(name, port, war.getName().replaceFirst("\\.war$", ""), workDir.resolve(name + ".log"), process);
+        return new PayaraNode(name, port, context, workDir.resolve(name + ".log"), process);
+    }
+
+    /** Waits until the server has finished starting, whatever became of its deployments, and returns its log. */
+    public String awaitBoot() {
+        await().atMost(Duration.ofMinutes(3)).until(() -> log.indexOf(" ready in ") >= 0 || !process.isAlive());
+        if (log.indexOf(" ready in ") < 0) {
+            throw new IllegalStateException("node " + name + " did not finish starting:\n" + log);
+        }
+        return log.toString();
     }
 
     /** Waits until the server has deployed the WAR, and fails with its log if it did not. */
     public PayaraNode awaitReady() {
-        await().atMost(Duration.ofMinutes(3)).until(() -> log.indexOf(" ready in ") >= 0 || !process.isAlive());
+        awaitBoot();
         if (!process.isAlive() || log.indexOf("Deployed 1 archive") < 0) {
             throw new IllegalStateException("node " + name + " did not start:\n" + log);
         }

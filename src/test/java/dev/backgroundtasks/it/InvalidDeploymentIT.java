@@ -1,5 +1,6 @@
 package dev.backgroundtasks.it;
 
+import dev.backgroundtasks.cluster.PayaraNode;
 import dev.backgroundtasks.invalid.BadSettings;
 import dev.backgroundtasks.invalid.DuplicateName;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -8,31 +9,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Deployments the library must refuse, each with a message naming the method and the setting.
- * Both WARs go to one real Payara Micro, started here directly, because Arquillian treats a refused
+ * Both WARs go to one real Payara Micro, started as a process, because Arquillian treats a refused
  * deployment as a failure to start.
  */
 class InvalidDeploymentIT {
 
-    private static Process server;
-    private static final StringBuffer log = new StringBuffer();
+    private static PayaraNode server;
+    private static String log;
 
     @BeforeAll
     static void deploy() throws Exception {
@@ -41,37 +35,16 @@ class InvalidDeploymentIT {
                 .addClasses(BadSettings.class, DuplicateName.class), dir);
         File badConfig = export(Deployments.library("bad-config.war",
                 "background-tasks.worker.concurrency=0"), dir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String micro = Path.of(System.getProperty("payara.dir", "target/payara"), "payara-micro.jar").toString();
-        server = new ProcessBuilder(java, "-jar", micro, "--nocluster", "--autoBindHttp", "--port", "18080",
-                "--rootDir", dir.resolve("root").toString(),
-                "--deploy", badTasks.getPath(), "--deploy", badConfig.getPath())
-                .redirectErrorStream(true)
-                .start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    log.append(line).append('\n');
-                }
-            } catch (IOException ignored) {
-                // The server was stopped.
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        await().atMost(Duration.ofMinutes(3)).until(() -> log.indexOf(" ready in ") >= 0 || !server.isAlive());
-        assertTrue(log.indexOf(" ready in ") >= 0, "Payara Micro did not finish starting:\n" + log);
+        server = PayaraNode.launch("invalid", 18080, null, dir, List.of(), List.of("--nocluster", "--autoBindHttp",
+                "--port", "18080", "--rootDir", dir.resolve("root").toString(),
+                "--deploy", badTasks.getPath(), "--deploy", badConfig.getPath()));
+        log = server.awaitBoot();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         if (server != null) {
-            server.destroy();
-            if (!server.waitFor(20, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.stop();
         }
     }
 

@@ -44,6 +44,11 @@ class QueueBenchmark {
     private static final int TASKS = Integer.getInteger("bench.tasks", 100_000);
     private static final int PROBES = Integer.getInteger("bench.probes", 500);
     private static final int GAP_MILLIS = 20;
+    /** Which parts to run, for iterating on one of them: claim, dbscheduler, c8, c32. */
+    private static final List<String> PARTS = List.of(System.getProperty("bench.parts", "claim,dbscheduler,c8,c32").split(","));
+    /** Extra JVM options for the Payara Micro nodes, such as a profiler's, separated by spaces. */
+    private static final String[] NODE_OPTIONS = System.getProperty("bench.node-options", "").isBlank()
+            ? new String[0] : System.getProperty("bench.node-options").trim().split("\\s+");
 
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String[]> table = new ArrayList<>();
@@ -58,34 +63,46 @@ class QueueBenchmark {
                 .as(ZipExporter.class).exportTo(war, true);
         String postBoot = writePostBoot(dir);
 
-        claimCost();
-        dbScheduler();
-
-        PayaraNode node = PayaraNode.startWith(postBoot, "bench8", 18481, war, dir,
-                "-Dbackground-tasks.worker.concurrency=8").awaitReady();
-        try {
-            drainOurs(8);
-            pickupOurs(node, "ours, same node", node);
-            enqueueCost(node);
-        } finally {
-            node.stop();
+        if (PARTS.contains("claim")) {
+            claimCost();
         }
-
-        PayaraNode worker = PayaraNode.startWith(postBoot, "bench32", 18482, war, dir,
-                "-Dbackground-tasks.worker.concurrency=32").awaitReady();
-        PayaraNode enqueuer = null;
-        try {
-            drainOurs(32);
-            enqueuer = PayaraNode.startWith(postBoot, "enqueuer", 18483, war, dir,
-                    "-Dbackground-tasks.worker.enabled=false").awaitReady();
-            pickupOurs(enqueuer, "ours, another node", worker);
-        } finally {
-            worker.stop();
-            if (enqueuer != null) {
-                enqueuer.stop();
+        if (PARTS.contains("dbscheduler")) {
+            dbScheduler();
+        }
+        if (PARTS.contains("c8")) {
+            PayaraNode node = PayaraNode.startWith(postBoot, "bench8", 18481, war, dir,
+                    nodeOptions("-Dbackground-tasks.worker.concurrency=8")).awaitReady();
+            try {
+                drainOurs(8);
+                pickupOurs(node, "ours, same node", node);
+                enqueueCost(node);
+            } finally {
+                node.stop();
+            }
+        }
+        if (PARTS.contains("c32")) {
+            PayaraNode worker = PayaraNode.startWith(postBoot, "bench32", 18482, war, dir,
+                    nodeOptions("-Dbackground-tasks.worker.concurrency=32")).awaitReady();
+            PayaraNode enqueuer = null;
+            try {
+                drainOurs(32);
+                enqueuer = PayaraNode.startWith(postBoot, "enqueuer", 18483, war, dir,
+                        "-Dbackground-tasks.worker.enabled=false").awaitReady();
+                pickupOurs(enqueuer, "ours, another node", worker);
+            } finally {
+                worker.stop();
+                if (enqueuer != null) {
+                    enqueuer.stop();
+                }
             }
         }
         report(dir);
+    }
+
+    private static String[] nodeOptions(String... options) {
+        List<String> all = new ArrayList<>(List.of(options));
+        all.addAll(List.of(NODE_OPTIONS));
+        return all.toArray(String[]::new);
     }
 
     // ---- drain ---------------------------------------------------------------------------------
@@ -310,7 +327,7 @@ class QueueBenchmark {
     private void report(Path dir) throws Exception {
         Object ours32 = results.get("drain.ours.c32");
         Object theirs = results.get("drain.dbscheduler");
-        if (ours32 instanceof Double a && theirs instanceof Double b) {
+        if (ours32 instanceof Double a && theirs instanceof Double b && results.get("drain.ours.c8") != null) {
             results.put("drain.ratio.c32-to-dbscheduler", a / b);
             results.put("drain.ratio.c8-to-dbscheduler", (Double) results.get("drain.ours.c8") / b);
             table.add(new String[] {"drain ratio, ours / db-scheduler",

@@ -60,12 +60,25 @@ public final class PayaraNode {
     public static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
             throws IOException {
         String payara = System.getProperty("payara.dir", "target/payara");
+        Path root = workDir.resolve("root-" + name);
+        // A runtime directory left by an earlier start would first boot the application deployed then.
+        deleteTree(root);
         List<String> options = List.of("--nocluster", "--port", Integer.toString(port),
-                "--rootDir", workDir.resolve("root-" + name).toString(),
+                "--rootDir", root.toString(),
                 "--addLibs", Path.of(payara, "postgresql.jar").toString(),
                 "--postbootcommandfile", postBoot,
                 "--deploy", war.getPath());
         return launch(name, port, war.getName().replaceFirst("\\.war$", ""), workDir, List.of(systemProperties), options);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (java.nio.file.Files.exists(root)) {
+            try (var paths = java.nio.file.Files.walk(root)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
     }
 
     /**

@@ -49,6 +49,16 @@ public class Database {
         return dataSource.getConnection();
     }
 
+    /**
+     * A connection for one worker thread's hot path, kept between its statements; the thread closes
+     * it when it stops.
+     *
+     * @param purpose what the thread does, for messages
+     */
+    public HeldConnection hold(String purpose) {
+        return new HeldConnection(this, purpose);
+    }
+
     /** The dialect of the connected database, detected on first use. */
     public Dialect dialect() {
         Dialect d = dialect;

@@ -96,10 +96,13 @@ public class TaskStore {
      * Claims at most {@code limit} due tasks for {@code nodeId} and commits the claim before
      * returning, so no transaction stays open while the tasks run. Plain JDBC outside any JTA
      * transaction: this is the hot path, called only from the worker's own threads, which have none.
+     *
+     * @param held the claim loop's own connection ({@link Database#hold})
      */
-    public List<TaskEntity> claim(String nodeId, Instant now, long leaseGraceMillis, int limit) {
-        try (Connection connection = database.connection()) {
-            return database.dialect().claim(connection, nodeId, UtcInstantConverter.toUtc(now), leaseGraceMillis, limit);
+    public List<TaskEntity> claim(HeldConnection held, String nodeId, Instant now, long leaseGraceMillis, int limit) {
+        try {
+            return held.use(connection ->
+                    database.dialect().claim(connection, nodeId, UtcInstantConverter.toUtc(now), leaseGraceMillis, limit));
         } catch (SQLException e) {
             throw new IllegalStateException("Claiming tasks failed: " + e.getMessage(), e);
         }
@@ -109,11 +112,17 @@ public class TaskStore {
      * Archives tasks that returned, all in one statement where the database allows, each only while
      * {@code nodeId} still holds it at the same attempt.
      *
+     * @param held the calling thread's connection, or null to take one from the pool for this call
      * @return the ids archived; the others had lost their claim
      */
-    public Set<Long> archiveSucceeded(String nodeId, List<Finished> finished) {
-        try (Connection connection = database.connection()) {
-            return database.dialect().archiveSucceeded(connection, nodeId, finished);
+    public Set<Long> archiveSucceeded(HeldConnection held, String nodeId, List<Finished> finished) {
+        try {
+            if (held != null) {
+                return held.use(connection -> database.dialect().archiveSucceeded(connection, nodeId, finished));
+            }
+            try (Connection connection = database.connection()) {
+                return database.dialect().archiveSucceeded(connection, nodeId, finished);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Archiving " + finished.size() + " finished task(s) failed: " + e.getMessage(), e);
         }

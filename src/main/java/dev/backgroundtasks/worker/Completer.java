@@ -4,6 +4,8 @@ import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskSucceeded;
 import dev.backgroundtasks.config.WorkerSettings;
 import dev.backgroundtasks.store.Finished;
+import dev.backgroundtasks.store.Database;
+import dev.backgroundtasks.store.HeldConnection;
 import dev.backgroundtasks.store.TaskStore;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,9 @@ public class Completer {
 
     @Inject
     TaskStore store;
+
+    @Inject
+    Database database;
 
     @Inject
     WorkerSettings settings;
@@ -97,10 +102,16 @@ public class Completer {
                 return;
             }
         }
-        write(List.of(finished));
+        write(null, List.of(finished));
     }
 
     private void loop() {
+        try (HeldConnection connection = database.hold("completer")) {
+            loop(connection);
+        }
+    }
+
+    private void loop(HeldConnection connection) {
         long delay = settings.archiveDelay().toNanos();
         int size = settings.archiveBatchSize();
         while (running) {
@@ -123,7 +134,7 @@ public class Completer {
             }
             if (!batch.isEmpty()) {
                 try {
-                    write(batch);
+                    write(connection, batch);
                     afterWrite.run();
                 } catch (RuntimeException | Error e) {
                     // The thread must outlive any one batch: without it nothing succeeded is archived.
@@ -140,7 +151,7 @@ public class Completer {
             rest = take(Integer.MAX_VALUE);
         }
         if (!rest.isEmpty()) {
-            write(rest);
+            write(null, rest);
         }
     }
 
@@ -157,10 +168,11 @@ public class Completer {
         return batch;
     }
 
-    private void write(List<Finished> batch) {
+    /** Archives one batch, on the completer's own connection or, with null, on one from the pool. */
+    private void write(HeldConnection connection, List<Finished> batch) {
         Set<Long> archived;
         try {
-            archived = store.archiveSucceeded(settings.nodeId(), batch);
+            archived = store.archiveSucceeded(connection, settings.nodeId(), batch);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not archive " + batch.size() + " succeeded task(s); they run again once "
                     + "their leases expire", e);

@@ -3,6 +3,8 @@ package dev.backgroundtasks.worker;
 import dev.backgroundtasks.config.LibraryClock;
 import dev.backgroundtasks.config.WorkerSettings;
 import dev.backgroundtasks.enqueue.TasksCommitted;
+import dev.backgroundtasks.store.Database;
+import dev.backgroundtasks.store.HeldConnection;
 import dev.backgroundtasks.store.Jndi;
 import dev.backgroundtasks.store.TaskEntity;
 import dev.backgroundtasks.store.TaskStore;
@@ -65,6 +67,9 @@ public class Poller {
 
     @Inject
     TaskStore store;
+
+    @Inject
+    Database database;
 
     @Inject
     TaskRunner runner;
@@ -190,6 +195,12 @@ public class Poller {
     }
 
     private void loop() {
+        try (HeldConnection connection = database.hold("claim loop")) {
+            loop(connection);
+        }
+    }
+
+    private void loop(HeldConnection connection) {
         while (active) {
             awaitSignal(executions.isEmpty() ? settings.pollInterval().toMillis() : TIMEOUT_CHECK_MILLIS);
             if (!active) {
@@ -200,7 +211,7 @@ public class Poller {
                 continue;
             }
             try {
-                claimIntoFreeSlots();
+                claimIntoFreeSlots(connection);
                 failures = 0;
             } catch (RuntimeException e) {
                 backOff(e);
@@ -222,7 +233,7 @@ public class Poller {
         }
     }
 
-    private void claimIntoFreeSlots() {
+    private void claimIntoFreeSlots(HeldConnection connection) {
         while (active) {
             int free = completer.isBackedUp() ? 0 : settings.concurrency() - executions.size();
             if (free <= 0) {
@@ -230,7 +241,7 @@ public class Poller {
                 return;
             }
             int limit = Math.min(free, settings.batchSize());
-            List<TaskEntity> claimed = store.claim(settings.nodeId(), clock.instant(),
+            List<TaskEntity> claimed = store.claim(connection, settings.nodeId(), clock.instant(),
                     settings.leaseGrace().toMillis(), limit);
             backlog = claimed.size() == limit;
             for (TaskEntity task : claimed) {

@@ -104,8 +104,11 @@ public class Database {
 
     private static boolean tablesExist(Connection connection) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
+        // The current catalog only: on MariaDB a catalog is a database, and another one on the same
+        // server may hold tables of the same name.
+        String catalog = connection.getCatalog();
         for (String name : List.of("background_task_completed", "BACKGROUND_TASK_COMPLETED")) {
-            try (ResultSet tables = meta.getTables(null, null, name, new String[] {"TABLE"})) {
+            try (ResultSet tables = meta.getTables(catalog, null, name, new String[] {"TABLE"})) {
                 if (tables.next()) {
                     return true;
                 }

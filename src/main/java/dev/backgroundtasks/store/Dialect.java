@@ -14,7 +14,7 @@ import java.util.Set;
  * class per database, so each database's statements are readable constants in one place. The hot
  * path (claim, archive) is plain JDBC on a connection outside any JTA transaction.
  */
-public sealed interface Dialect permits PostgresDialect, H2Dialect {
+public sealed interface Dialect permits PostgresDialect, LockingDialect {
 
     /** A short name, also the schema script's file name. */
     String name();
@@ -89,7 +89,10 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
         if (product.equals("h2")) {
             return new H2Dialect();
         }
+        if (product.contains("mariadb")) {
+            return new MariaDbDialect();
+        }
         throw new IllegalStateException("background-tasks does not support the database '" + productName
-                + "' yet; supported: PostgreSQL, H2");
+                + "' yet; supported: PostgreSQL, MariaDB, H2");
     }
 }

@@ -11,6 +11,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * task it rescheduled becomes due.
  */
 @ExtendWith(ArquillianExtension.class)
+@Tag("portable")
 class FailureIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(15);
@@ -189,7 +191,7 @@ class FailureIT {
         await().atMost(PROMPTLY).until(() -> effects.values("held").size() == 1);
 
         // The node stalls past its lease: the rescuer takes the row back and the worker runs it again.
-        effects.update("UPDATE background_task SET locked_until = locked_until - INTERVAL '1 hour' WHERE id = ?", id.value());
+        effects.update("UPDATE background_task SET locked_until = locked_until - INTERVAL '1' HOUR WHERE id = ?", id.value());
         TaskInfo second = awaitFinished(id);
         assertEquals(TaskState.SUCCEEDED, second.state());
         assertEquals(2, second.attempts());
@@ -208,10 +210,10 @@ class FailureIT {
     void badRowsFailAloneWithTheirReasonAndTheNextTaskRuns() {
         effects.update("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, "
                 + "max_attempts, timeout_millis, created_at) VALUES (-1, 'gone.task', '[]', 'default', 0, "
-                + "CURRENT_TIMESTAMP - INTERVAL '1 second', 0, 3, 60000, CURRENT_TIMESTAMP)");
+                + "TIMESTAMP '2000-01-01 00:00:00', 0, 3, 60000, TIMESTAMP '2000-01-01 00:00:00')");
         effects.update("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, "
                 + "max_attempts, timeout_millis, created_at) VALUES (-2, 'failing.flaky', '{oops', 'default', 0, "
-                + "CURRENT_TIMESTAMP - INTERVAL '1 second', 0, 3, 60000, CURRENT_TIMESTAMP)");
+                + "TIMESTAMP '2000-01-01 00:00:00', 0, 3, 60000, TIMESTAMP '2000-01-01 00:00:00')");
         TaskId good = queue.enqueue("failing.flaky", "good", 0);
 
         assertEquals(TaskState.SUCCEEDED, awaitFinished(good).state());

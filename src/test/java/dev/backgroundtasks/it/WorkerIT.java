@@ -11,6 +11,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker: the commit of its enqueue, or a finished task leaving a backlog.
  */
 @ExtendWith(ArquillianExtension.class)
+@Tag("portable")
 class WorkerIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(15);

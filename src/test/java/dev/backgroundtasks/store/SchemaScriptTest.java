@@ -13,7 +13,7 @@ class SchemaScriptTest {
 
     @Test
     void everyScriptSplitsIntoIdempotentStatements() throws Exception {
-        Map<Dialect, Integer> expected = Map.of(new PostgresDialect(), 6, new H2Dialect(), 5);
+        Map<Dialect, Integer> expected = Map.of(new PostgresDialect(), 6, new H2Dialect(), 5, new MariaDbDialect(), 3);
         for (Map.Entry<Dialect, Integer> entry : expected.entrySet()) {
             Dialect dialect = entry.getKey();
             List<String> statements = Database.statements(dialect.schemaResource());
@@ -29,6 +29,7 @@ class SchemaScriptTest {
     void dialectFollowsTheJdbcProductName() {
         assertEquals("postgresql", Dialect.forProduct("PostgreSQL").name());
         assertEquals("h2", Dialect.forProduct("H2").name());
+        assertEquals("mariadb", Dialect.forProduct("MariaDB").name());
         IllegalStateException error = assertThrows(IllegalStateException.class,
                 () -> Dialect.forProduct("Oracle"));
         assertTrue(error.getMessage().contains("'Oracle'"), error.getMessage());

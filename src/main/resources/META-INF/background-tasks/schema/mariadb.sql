@@ -1,0 +1,47 @@
+-- background-tasks schema for MariaDB 10.6 and later (InnoDB). Safe to run again: every statement
+-- is IF NOT EXISTS. Times are UTC, in DATETIME(6) columns (no time zone conversion, no 2038 limit).
+
+-- JPA providers allocate ids in blocks of 50 and read each value as the end of a block.
+CREATE SEQUENCE IF NOT EXISTS background_task_seq START WITH 50 INCREMENT BY 50;
+
+-- Pending and running tasks only: finished work moves to background_task_completed at once,
+-- so the table the workers poll stays small.
+-- MariaDB has no partial indexes: in background_task_ready the unclaimed rows (locked_by NULL)
+-- come first, in claim order, and the claim reads just that prefix.
+CREATE TABLE IF NOT EXISTS background_task (
+    id             BIGINT       NOT NULL PRIMARY KEY,
+    task_name      VARCHAR(255) NOT NULL,
+    params         LONGTEXT     NOT NULL,
+    queue          VARCHAR(100) NOT NULL,
+    priority       INT          NOT NULL,
+    run_at         DATETIME(6)  NOT NULL,
+    attempts       INT          NOT NULL,
+    max_attempts   INT          NOT NULL,
+    timeout_millis BIGINT       NOT NULL,
+    locked_by      VARCHAR(100),
+    locked_until   DATETIME(6),
+    last_error     LONGTEXT,
+    created_at     DATETIME(6)  NOT NULL,
+    INDEX background_task_ready (locked_by, priority DESC, run_at, id),
+    INDEX background_task_lease (locked_until)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+CREATE TABLE IF NOT EXISTS background_task_completed (
+    id             BIGINT       NOT NULL PRIMARY KEY,
+    task_name      VARCHAR(255) NOT NULL,
+    params         LONGTEXT     NOT NULL,
+    queue          VARCHAR(100) NOT NULL,
+    priority       INT          NOT NULL,
+    run_at         DATETIME(6)  NOT NULL,
+    attempts       INT          NOT NULL,
+    max_attempts   INT          NOT NULL,
+    timeout_millis BIGINT       NOT NULL,
+    node_id        VARCHAR(100),
+    created_at     DATETIME(6)  NOT NULL,
+    outcome        VARCHAR(20)  NOT NULL,
+    result         LONGTEXT,
+    error          LONGTEXT,
+    started_at     DATETIME(6),
+    finished_at    DATETIME(6)  NOT NULL,
+    INDEX background_task_completed_finished (finished_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -1,6 +1,7 @@
 package dev.backgroundtasks.store;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -97,35 +99,71 @@ public final class PostgresDialect implements Dialect {
         }
     }
 
+    /** The driver's {@code PGConnection} and its {@code getNotifications(int)}, found on first use. */
+    private volatile NotificationApi notificationApi;
+
+    private record NotificationApi(Class<?> type, Method getNotifications) {
+    }
+
     /**
      * Blocks in the driver's {@code PGConnection.getNotifications(int)}, reached by reflection so that
      * the library does not need the driver to compile or deploy on other databases.
      */
     @Override
     public boolean awaitNotification(Connection connection, int millis) throws SQLException {
+        NotificationApi api = notificationApi(connection);
         try {
-            Class<?> api = Class.forName("org.postgresql.PGConnection", true, driverLoader(connection));
-            Object pg = connection.unwrap(api);
-            Object[] notifications = (Object[]) api.getMethod("getNotifications", int.class).invoke(pg, millis);
+            Object pg = connection.unwrap(api.type());
+            Object[] notifications = (Object[]) api.getNotifications().invoke(pg, millis);
             return notifications != null && notifications.length > 0;
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
             }
             throw new SQLException("Waiting for notifications failed: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
+        } catch (IllegalAccessException e) {
             throw new SQLException("The PostgreSQL driver's notification API is not reachable: " + e, e);
         }
     }
 
-    private static ClassLoader driverLoader(Connection connection) throws SQLException {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        try {
-            Class.forName("org.postgresql.PGConnection", false, context);
-            return context;
-        } catch (ClassNotFoundException | NullPointerException e) {
-            return connection.unwrap(Connection.class).getClass().getClassLoader();
+    private NotificationApi notificationApi(Connection connection) throws SQLException {
+        NotificationApi api = notificationApi;
+        if (api == null) {
+            Class<?> type = driverInterface(connection);
+            try {
+                api = new NotificationApi(type, type.getMethod("getNotifications", int.class));
+            } catch (NoSuchMethodException e) {
+                throw new SQLException("The PostgreSQL driver has no PGConnection.getNotifications(int): " + e, e);
+            }
+            notificationApi = api;
         }
+        return api;
+    }
+
+    /**
+     * {@code org.postgresql.PGConnection} from wherever the driver was loaded: the application's
+     * class loader when the driver is in the application or on the server's class path (Payara), else
+     * the driver's own (a WildFly module, which neither the application nor the pool's wrapper sees),
+     * found through the driver's metadata object.
+     */
+    private static Class<?> driverInterface(Connection connection) throws SQLException {
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(Thread.currentThread().getContextClassLoader());
+        loaders.add(connection.getMetaData().getClass().getClassLoader());
+        loaders.add(connection.getMetaData().getConnection().getClass().getClassLoader());
+        loaders.add(connection.unwrap(Connection.class).getClass().getClassLoader());
+        for (ClassLoader loader : loaders) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                return Class.forName("org.postgresql.PGConnection", true, loader);
+            } catch (ClassNotFoundException e) {
+                // Try the next one.
+            }
+        }
+        throw new SQLException("The PostgreSQL driver's notification API (org.postgresql.PGConnection) is not "
+                + "reachable from the application, the driver's metadata or the pooled connection");
     }
 
     /**

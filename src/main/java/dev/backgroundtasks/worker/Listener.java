@@ -33,6 +33,9 @@ public class Listener {
     @Inject
     WorkerSettings settings;
 
+    @Inject
+    WorkerStats stats;
+
     private volatile boolean running;
     private volatile Thread thread;
 
@@ -80,6 +83,7 @@ public class Listener {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
+                stats.listenerFailed();
                 if (!failing) {
                     LOG.log(Level.WARNING, "background-tasks listener lost its connection; polling covers until it "
                             + "reconnects", e);

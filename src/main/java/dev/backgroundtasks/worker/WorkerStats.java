@@ -11,6 +11,7 @@ public class WorkerStats {
     private final AtomicLong lostClaims = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong rescued = new AtomicLong();
+    private final AtomicLong listenerFailures = new AtomicLong();
 
     /** Outcomes not stored because the row was no longer this worker's claim. */
     public long lostClaims() {
@@ -27,12 +28,24 @@ public class WorkerStats {
         return rescued.get();
     }
 
+    /**
+     * Times the notification listener lost its connection or could not wait for notifications;
+     * while it fails, other nodes' tasks are found by polling and by its reconnects.
+     */
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
+
     long lostClaim() {
         return lostClaims.incrementAndGet();
     }
 
     long abandon() {
         return abandoned.incrementAndGet();
+    }
+
+    void listenerFailed() {
+        listenerFailures.incrementAndGet();
     }
 
     void rescue(int count) {

@@ -1,9 +1,8 @@
 package dev.backgroundtasks.it;
 
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,12 +19,15 @@ import java.util.List;
 @ApplicationScoped
 public class Effects {
 
+    /**
+     * Injected rather than looked up on each use: tests read effects from Awaitility's polling
+     * threads, where WildFly has no {@code java:comp} namespace.
+     */
+    @Resource(lookup = "java:comp/DefaultDataSource")
+    DataSource dataSource;
+
     private DataSource dataSource() {
-        try {
-            return (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
-        } catch (NamingException e) {
-            throw new IllegalStateException(e);
-        }
+        return dataSource;
     }
 
     /** Empties the effect table and the library's tables. */

@@ -142,13 +142,15 @@ public final class PostgresDialect implements Dialect {
 
     /**
      * {@code org.postgresql.PGConnection} from wherever the driver was loaded: the application's
-     * class loader when the driver is in the application or on the server's class path (Payara), else
+     * class loader when the driver is in the application, on the server's class path (Payara) or in a
+     * library shared with applications (Open Liberty's global library), else
      * the driver's own (a WildFly module, which neither the application nor the pool's wrapper sees),
      * found through the driver's metadata object.
      */
     private static Class<?> driverInterface(Connection connection) throws SQLException {
         List<ClassLoader> loaders = new ArrayList<>();
         loaders.add(Thread.currentThread().getContextClassLoader());
+        loaders.add(PostgresDialect.class.getClassLoader());
         loaders.add(connection.getMetaData().getClass().getClassLoader());
         loaders.add(connection.getMetaData().getConnection().getClass().getClassLoader());
         loaders.add(connection.unwrap(Connection.class).getClass().getClassLoader());

@@ -32,23 +32,7 @@ public final class H2Dialect extends LockingDialect {
              FETCH FIRST ?2 ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    @Override
-    public String name() {
-        return "h2";
-    }
-
-    @Override
-    String lockReadySql() {
-        return LOCK_READY;
-    }
-
-    @Override
-    String markSql() {
-        return MARK;
-    }
-
-    @Override
-    public String lockExpiredSql() {
-        return LOCK_EXPIRED;
+    public H2Dialect() {
+        super("h2", LOCK_READY, MARK, LOCK_EXPIRED);
     }
 }

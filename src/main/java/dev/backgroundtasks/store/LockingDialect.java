@@ -19,16 +19,34 @@ import java.util.stream.Collectors;
  */
 abstract sealed class LockingDialect implements Dialect permits H2Dialect, MariaDbDialect {
 
-    /**
-     * Locks the ready ids in claim order. Parameters: now, limit.
-     */
-    abstract String lockReadySql();
+    private final String name;
+    private final String lockReadySql;
+    private final String markSql;
+    private final String lockExpiredSql;
 
     /**
-     * Marks the locked rows as claimed; {@code %s} takes the id list. Parameters: node, lease grace
-     * (ms), now.
+     * @param name           the dialect's name, also its schema script's
+     * @param lockReadySql   locks the ready ids in claim order; parameters: now, limit
+     * @param markSql        marks the locked rows as claimed, {@code %s} taking the id list; parameters:
+     *                       node, lease grace (ms), now
+     * @param lockExpiredSql see {@link Dialect#lockExpiredSql()}
      */
-    abstract String markSql();
+    LockingDialect(String name, String lockReadySql, String markSql, String lockExpiredSql) {
+        this.name = name;
+        this.lockReadySql = lockReadySql;
+        this.markSql = markSql;
+        this.lockExpiredSql = lockExpiredSql;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String lockExpiredSql() {
+        return lockExpiredSql;
+    }
 
     /** Copies one finished row to the archive while this claim still holds it. Parameters: result, note, started, finished, id, attempts, node. */
     static final String COPY_TO_ARCHIVE = """
@@ -58,7 +76,7 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
             throws SQLException {
         return inTransaction(connection, () -> {
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement lock = connection.prepareStatement(lockReadySql())) {
+            try (PreparedStatement lock = connection.prepareStatement(lockReadySql)) {
                 lock.setObject(1, now);
                 lock.setInt(2, limit);
                 try (ResultSet rows = lock.executeQuery()) {
@@ -72,7 +90,7 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
             }
             // Ids are numbers read from the table, never user text: inlining them is safe.
             String idList = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-            try (PreparedStatement mark = connection.prepareStatement(markSql().formatted(idList))) {
+            try (PreparedStatement mark = connection.prepareStatement(markSql.formatted(idList))) {
                 mark.setString(1, nodeId);
                 mark.setLong(2, leaseGraceMillis);
                 mark.setObject(3, now);

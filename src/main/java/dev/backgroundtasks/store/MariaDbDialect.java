@@ -39,28 +39,12 @@ public final class MariaDbDialect extends LockingDialect {
              LIMIT ?2
                FOR UPDATE SKIP LOCKED""";
 
-    @Override
-    public String name() {
-        return "mariadb";
-    }
-
-    @Override
-    String lockReadySql() {
-        return LOCK_READY;
-    }
-
-    @Override
-    String markSql() {
-        return MARK;
+    public MariaDbDialect() {
+        super("mariadb", LOCK_READY, MARK, LOCK_EXPIRED);
     }
 
     @Override
     Integer isolation() {
         return Connection.TRANSACTION_READ_COMMITTED;
-    }
-
-    @Override
-    public String lockExpiredSql() {
-        return LOCK_EXPIRED;
     }
 }

@@ -14,11 +14,9 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/background_tasks_test";
+    private static final ClusterDatabase DB = ClusterDatabase.POSTGRESQL;
     private static Path dir;
     private static File war;
     private static PayaraNode a;
@@ -66,11 +64,7 @@ class ClusterIT {
 
     @AfterAll
     static void stopNodes() throws InterruptedException {
-        for (PayaraNode node : new PayaraNode[] {a, b}) {
-            if (node != null && node.isAlive()) {
-                node.stop();
-            }
-        }
+        PayaraNode.stopAll(a, b);
     }
 
     @Test
@@ -161,23 +155,9 @@ class ClusterIT {
         assertEquals(0, restart.waitFor(), "pg_ctlcluster restart");
     }
 
-    private static Map<String, Long> countsByNode(int run) throws SQLException {
-        Map<String, Long> counts = new HashMap<>();
-        try (Connection c = connect();
-             PreparedStatement s = c.prepareStatement("SELECT node, COUNT(*) FROM cluster_effect WHERE run_id = ? GROUP BY node")) {
-            s.setInt(1, run);
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    counts.put(rows.getString(1), rows.getLong(2));
-                }
-            }
-        }
-        return counts;
-    }
-
     private static List<List<String>> nodesOfRepeatedTasks(int run) throws SQLException {
         Map<Integer, List<String>> byTask = new HashMap<>();
-        try (Connection c = connect();
+        try (Connection c = DB.connect();
              PreparedStatement s = c.prepareStatement("SELECT n, node FROM cluster_effect WHERE run_id = ?")) {
             s.setInt(1, run);
             try (ResultSet rows = s.executeQuery()) {
@@ -189,25 +169,15 @@ class ClusterIT {
         return byTask.values().stream().filter(nodes -> nodes.size() > 1).toList();
     }
 
-    private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(URL, "postgres", "postgres");
+    private static Map<String, Long> countsByNode(int run) throws SQLException {
+        return DB.countsByNode(run);
     }
 
     private static long number(String query, Object... params) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(query)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rows = s.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return DB.number(query, params);
     }
 
     private static void sql(String statement) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
+        DB.sql(statement);
     }
 }

@@ -59,13 +59,19 @@ public final class PayaraNode {
     /** Starts a node with its own post-boot commands. */
     public static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
             throws IOException {
+        return startWith("postgresql.jar", postBoot, name, port, war, workDir, systemProperties);
+    }
+
+    /** Starts a node with a JDBC driver from the build's Payara directory and its own post-boot commands. */
+    public static PayaraNode startWith(String driverJar, String postBoot, String name, int port, File war, Path workDir,
+                                       String... systemProperties) throws IOException {
         String payara = System.getProperty("payara.dir", "target/payara");
         Path root = workDir.resolve("root-" + name);
         // A runtime directory left by an earlier start would first boot the application deployed then.
         deleteTree(root);
         List<String> options = List.of("--nocluster", "--port", Integer.toString(port),
                 "--rootDir", root.toString(),
-                "--addLibs", Path.of(payara, "postgresql.jar").toString(),
+                "--addLibs", Path.of(payara, driverJar).toString(),
                 "--postbootcommandfile", postBoot,
                 "--deploy", war.getPath());
         return launch(name, port, war.getName().replaceFirst("\\.war$", ""), workDir, List.of(systemProperties), options);
@@ -143,6 +149,15 @@ public final class PayaraNode {
             process.destroyForcibly().waitFor();
         }
         keepLog();
+    }
+
+    /** Stops every node that was started and is still running; for a test's clean-up. */
+    public static void stopAll(PayaraNode... nodes) throws InterruptedException {
+        for (PayaraNode node : nodes) {
+            if (node != null && node.isAlive()) {
+                node.stop();
+            }
+        }
     }
 
     /** SIGKILL: the process vanishes mid-work, with no chance to clean up. */

@@ -188,7 +188,7 @@ public final class PostgresDialect implements Dialect {
     /**
      * The settings and the claim sent together: the driver sends both statements in one round trip,
      * and in auto-commit mode the database runs them as one transaction that commits after the
-     * claim. One round trip per claim instead of four (begin and settings, claim, commit).
+     * claim. One round trip per claim instead of three (begin with the settings, the claim, the commit).
      */
     static final String PINNED_CLAIM = PIN_CLAIM_PLAN + ";\n" + CLAIM;
 

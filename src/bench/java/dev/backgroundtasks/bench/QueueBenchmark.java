@@ -274,7 +274,7 @@ class QueueBenchmark {
                 try (PreparedStatement claim = c.prepareStatement(PostgresDialect.CLAIM);
                      Statement pin = c.createStatement()) {
                     for (int i = 0; i < 250; i++) {
-                        pin.execute("SET LOCAL enable_sort = off");
+                        pin.execute(PostgresDialect.PIN_CLAIM_PLAN);
                         claim.setString(1, "bench");
                         claim.setObject(2, now);
                         claim.setLong(3, 60_000);

@@ -44,6 +44,15 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException;
 
     /**
+     * The transaction isolation the claim and the archive run under, or null for the connection's
+     * own. A worker's held connection is set to it once; a connection from the pool is set and
+     * restored around each transaction.
+     */
+    default Integer isolation() {
+        return null;
+    }
+
+    /**
      * Locks at most {@code limit} claimed rows whose lease ended before {@code now}, skipping rows
      * other transactions hold, and returns them. Must run inside a transaction.
      */

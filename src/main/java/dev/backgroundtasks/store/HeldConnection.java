@@ -19,6 +19,8 @@ public final class HeldConnection implements AutoCloseable {
     private final Database database;
     private final String purpose;
     private Connection connection;
+    /** The pool's isolation, to set back before the connection returns; null when unchanged. */
+    private Integer restoreIsolation;
 
     HeldConnection(Database database, String purpose) {
         this.database = database;
@@ -28,7 +30,7 @@ public final class HeldConnection implements AutoCloseable {
     /** Runs {@code work} on the held connection, taking one first if none is held. */
     <T> T use(Work<T> work) throws SQLException {
         if (connection == null) {
-            connection = database.connection();
+            take();
         }
         try {
             return work.run(connection);
@@ -43,17 +45,49 @@ public final class HeldConnection implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Gives the connection back to the pool; the next use takes a new one. */
+    /**
+     * Takes a connection from the pool and sets it, once, to the dialect's isolation, so the claims
+     * and archives on it do not set and restore it each time.
+     */
+    private void take() throws SQLException {
+        Connection c = database.connection();
+        try {
+            Integer wanted = database.dialect().isolation();
+            if (wanted != null) {
+                int own = c.getTransactionIsolation();
+                if (wanted != own) {
+                    c.setTransactionIsolation(wanted);
+                    restoreIsolation = own;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        connection = c;
+    }
+
+    /** Gives the connection back to the pool, as the pool gave it; the next use takes a new one. */
     @Override
     public void close() {
         Connection c = connection;
         connection = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.log(Level.FINE, "Closing the " + purpose + " connection failed", e);
+        Integer restore = restoreIsolation;
+        restoreIsolation = null;
+        if (c == null) {
+            return;
+        }
+        try {
+            if (restore != null) {
+                c.setTransactionIsolation(restore);
             }
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Restoring the " + purpose + " connection's isolation failed", e);
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Closing the " + purpose + " connection failed", e);
         }
     }
 }

@@ -62,15 +62,6 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
 
     static final String READ = "SELECT * FROM background_task WHERE id IN (%s)";
 
-    /**
-     * The isolation of the claim's and the archive's transactions, or null for the connection's
-     * own. Read committed keeps a locking read from also locking the gaps between index entries,
-     * where it would hold up concurrent enqueues.
-     */
-    Integer isolation() {
-        return null;
-    }
-
     @Override
     public List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
             throws SQLException {
@@ -130,6 +121,7 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
         });
     }
 
+    /** One local transaction under {@link #isolation()}; a held connection is already set to it (no round trip). */
     private <T> T inTransaction(Connection connection, Jdbc.Work<T> work) throws SQLException {
         Integer wanted = isolation();
         int previous = connection.getTransactionIsolation();

@@ -3,8 +3,8 @@ package dev.backgroundtasks.store;
 import java.sql.Connection;
 
 /**
- * MariaDB 10.6 and later: {@code FOR UPDATE SKIP LOCKED} and sequences
- * exists, {@code UPDATE … RETURNING} and partial indexes do not, and there are no notifications,
+ * MariaDB 10.6 and later: {@code FOR UPDATE SKIP LOCKED} and sequences exist,
+ * {@code UPDATE … RETURNING} and partial indexes do not, and there are no notifications,
  * so workers on other nodes find new tasks by polling. The claim and archive run under read
  * committed so that a locking read does not also lock the gaps where new tasks are inserted.
  */
@@ -43,8 +43,12 @@ public final class MariaDbDialect extends LockingDialect {
         super("mariadb", LOCK_READY, MARK, LOCK_EXPIRED);
     }
 
+    /**
+     * Read committed keeps a locking read from also locking the gaps between index entries, where
+     * it would hold up concurrent enqueues.
+     */
     @Override
-    Integer isolation() {
+    public Integer isolation() {
         return Connection.TRANSACTION_READ_COMMITTED;
     }
 }

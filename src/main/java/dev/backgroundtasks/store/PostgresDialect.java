@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -133,7 +134,7 @@ public final class PostgresDialect implements Dialect {
             try {
                 api = new NotificationApi(type, type.getMethod("getNotifications", int.class));
             } catch (NoSuchMethodException e) {
-                throw new SQLException("The PostgreSQL driver has no PGConnection.getNotifications(int): " + e, e);
+                throw new SQLFeatureNotSupportedException("The PostgreSQL driver has no PGConnection.getNotifications(int): " + e, e);
             }
             notificationApi = api;
         }
@@ -143,9 +144,12 @@ public final class PostgresDialect implements Dialect {
     /**
      * {@code org.postgresql.PGConnection} from wherever the driver was loaded: the application's
      * class loader when the driver is in the application, on the server's class path (Payara) or in a
-     * library shared with applications (Open Liberty's global library), else
-     * the driver's own (a WildFly module, which neither the application nor the pool's wrapper sees),
-     * found through the driver's metadata object.
+     * library the application shares (Open Liberty's {@code commonLibraryRef}), else the driver's own
+     * (a WildFly module, which neither the application nor the pool's wrapper sees), found through the
+     * driver's metadata object.
+     *
+     * @throws SQLFeatureNotSupportedException when no class loader reaches it: a lasting condition of
+     *                                         the server's configuration, not a failed connection
      */
     private static Class<?> driverInterface(Connection connection) throws SQLException {
         List<ClassLoader> loaders = new ArrayList<>();
@@ -164,8 +168,8 @@ public final class PostgresDialect implements Dialect {
                 // Try the next one.
             }
         }
-        throw new SQLException("The PostgreSQL driver's notification API (org.postgresql.PGConnection) is not "
-                + "reachable from the application, the driver's metadata or the pooled connection");
+        throw new SQLFeatureNotSupportedException("The PostgreSQL driver's notification API (org.postgresql.PGConnection) "
+                + "is not reachable from the application, the driver's metadata or the pooled connection");
     }
 
     /**
@@ -182,7 +186,7 @@ public final class PostgresDialect implements Dialect {
      * <p>Both settings are local to the claim's transaction ({@code set_config(…, true)}), so they
      * never outlive it on a pooled connection.
      */
-    static final String PIN_CLAIM_PLAN =
+    public static final String PIN_CLAIM_PLAN =
             "SELECT set_config('enable_sort', 'off', true), set_config('synchronous_commit', 'off', true)";
 
     /**

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -82,6 +83,13 @@ public class Listener {
                         onNotification.run();
                     }
                 }
+            } catch (SQLFeatureNotSupportedException e) {
+                // Not a lost connection: this server does not let the application reach the driver's
+                // notifications. Reconnecting would only take a pooled connection once a second for nothing.
+                stats.listenerFailed();
+                LOG.log(Level.WARNING, "background-tasks cannot wait for database notifications on this server; "
+                        + "this node finds tasks committed on other nodes by polling only", e);
+                running = false;
             } catch (SQLException | RuntimeException e) {
                 stats.listenerFailed();
                 if (!failing) {

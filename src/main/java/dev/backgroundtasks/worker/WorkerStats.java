@@ -29,8 +29,8 @@ public class WorkerStats {
     }
 
     /**
-     * Times the notification listener lost its connection or could not wait for notifications;
-     * while it fails, other nodes' tasks are found by polling and by its reconnects.
+     * Times the notification listener lost its connection or found notifications out of its reach;
+     * meanwhile (or for good, in the second case) other nodes' tasks are found by polling.
      */
     public long listenerFailures() {
         return listenerFailures.get();

@@ -53,13 +53,13 @@ class ClusterIT {
                         "background-tasks.retry.initial-delay=PT0.2S")
                 .addClasses(ClusterTasks.class, ClusterResource.class, ClusterResource.Api.class);
         archive.as(ZipExporter.class).exportTo(war, true);
-        sql("CREATE TABLE IF NOT EXISTS cluster_effect (run_id INT NOT NULL, n INT NOT NULL, node VARCHAR(100) NOT NULL)");
-        sql("DELETE FROM cluster_effect");
+        DB.sql("CREATE TABLE IF NOT EXISTS cluster_effect (run_id INT NOT NULL, n INT NOT NULL, node VARCHAR(100) NOT NULL)");
+        DB.sql("DELETE FROM cluster_effect");
         a = PayaraNode.start("a", 18181, war, dir);
         b = PayaraNode.start("b", 18282, war, dir);
         a.awaitReady();
         b.awaitReady();
-        sql("DELETE FROM background_task");
+        DB.sql("DELETE FROM background_task");
     }
 
     @AfterAll
@@ -72,13 +72,13 @@ class ClusterIT {
     void twoNodesShareFiveThousandTasksAndRunEachOnce() throws Exception {
         long start = System.nanoTime();
         a.post("cluster/count?run=1&n=5000");
-        await().atMost(Duration.ofMinutes(3)).until(() -> number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 1") >= 5000
-                && number("SELECT COUNT(*) FROM background_task") == 0);
+        await().atMost(Duration.ofMinutes(3)).until(() -> DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 1") >= 5000
+                && DB.number("SELECT COUNT(*) FROM background_task") == 0);
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        assertEquals(5000, number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 1"), "no task ran twice");
-        assertEquals(5000, number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 1"), "none was lost");
-        Map<String, Long> byNode = countsByNode(1);
+        assertEquals(5000, DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 1"), "no task ran twice");
+        assertEquals(5000, DB.number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 1"), "none was lost");
+        Map<String, Long> byNode = DB.countsByNode(1);
         assertEquals(2, byNode.size(), "both nodes took work: " + byNode);
         System.out.printf("5000 tasks on 2 nodes in %.1f s (%.0f tasks/s), by node: %s%n", seconds, 5000 / seconds, byNode);
     }
@@ -96,13 +96,13 @@ class ClusterIT {
 
         // Given back at once, the three unstarted tasks run on the other nodes within seconds; a claim
         // never given back would wait 21 s for its lease to expire.
-        await().atMost(Duration.ofSeconds(17)).until(() -> number("SELECT COUNT(*) FROM background_task_completed "
+        await().atMost(Duration.ofSeconds(17)).until(() -> DB.number("SELECT COUNT(*) FROM background_task_completed "
                 + "WHERE task_name = 'cluster.linger' AND attempts = 1") >= 39);
         // The task running at shutdown finishes, or (where the server cancels it) runs again: none is lost.
-        await().atMost(Duration.ofSeconds(60)).until(() -> number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 2") == 40
-                && number("SELECT COUNT(*) FROM background_task") == 0);
-        assertTrue(number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 2") <= 41, "at most the interrupted task ran twice");
-        assertEquals(40, number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.linger' "
+        await().atMost(Duration.ofSeconds(60)).until(() -> DB.number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 2") == 40
+                && DB.number("SELECT COUNT(*) FROM background_task") == 0);
+        assertTrue(DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 2") <= 41, "at most the interrupted task ran twice");
+        assertEquals(40, DB.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.linger' "
                 + "AND outcome = 'SUCCEEDED'"));
     }
 
@@ -111,18 +111,18 @@ class ClusterIT {
     void aKilledNodesTasksCompleteElsewhereAfterTheirLeaseExpires() throws Exception {
         String killed = a.nodeId();
         a.post("cluster/slow?run=3&n=60&millis=500");
-        await().atMost(Duration.ofSeconds(30)).until(() -> number(
+        await().atMost(Duration.ofSeconds(30)).until(() -> DB.number(
                 "SELECT COUNT(*) FROM cluster_effect WHERE run_id = 3 AND node = ?", killed) >= 4);
         a.kill();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 3") == 60
-                && number("SELECT COUNT(*) FROM background_task") == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> DB.number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 3") == 60
+                && DB.number("SELECT COUNT(*) FROM background_task") == 0);
         // A task runs twice only if the killed node committed its work but died before archiving it.
         for (List<String> nodes : nodesOfRepeatedTasks(3)) {
             assertEquals(2, nodes.size(), "ran more than twice: " + nodes);
             assertTrue(nodes.contains(killed), "repeated without the killed node: " + nodes);
         }
-        assertTrue(number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.slow' "
+        assertTrue(DB.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.slow' "
                 + "AND attempts = 2") >= 1, "some tasks were rescued from the killed node");
     }
 
@@ -130,18 +130,18 @@ class ClusterIT {
     @Order(4)
     void theWorkerRecoversByItselfWhenPostgresRestarts() throws Exception {
         b.post("cluster/slow?run=4&n=300&millis=50");
-        await().atMost(Duration.ofSeconds(30)).until(() -> number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 4") >= 30);
+        await().atMost(Duration.ofSeconds(30)).until(() -> DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 4") >= 30);
         restartPostgres();
 
         await().atMost(Duration.ofSeconds(120)).until(() -> {
             try {
-                return number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 4") == 300
-                        && number("SELECT COUNT(*) FROM background_task") == 0;
+                return DB.number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 4") == 300
+                        && DB.number("SELECT COUNT(*) FROM background_task") == 0;
             } catch (SQLException e) {
                 return false;
             }
         });
-        assertEquals(300, number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.slow' "
+        assertEquals(300, DB.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.slow' "
                 + "AND outcome = 'SUCCEEDED' AND params LIKE '[4,%'"));
     }
 
@@ -167,17 +167,5 @@ class ClusterIT {
             }
         }
         return byTask.values().stream().filter(nodes -> nodes.size() > 1).toList();
-    }
-
-    private static Map<String, Long> countsByNode(int run) throws SQLException {
-        return DB.countsByNode(run);
-    }
-
-    private static long number(String query, Object... params) throws SQLException {
-        return DB.number(query, params);
-    }
-
-    private static void sql(String statement) throws SQLException {
-        DB.sql(statement);
     }
 }

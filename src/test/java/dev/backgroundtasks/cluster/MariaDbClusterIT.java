@@ -38,8 +38,8 @@ class MariaDbClusterIT {
                 .as(ZipExporter.class).exportTo(war, true);
         DB.sql("CREATE TABLE IF NOT EXISTS cluster_effect (run_id INT NOT NULL, n INT NOT NULL, node VARCHAR(100) NOT NULL)");
         DB.sql("DELETE FROM cluster_effect");
-        a = PayaraNode.startWith("mariadb-java-client.jar", POST_BOOT, "a", 18191, war, dir);
-        b = PayaraNode.startWith("mariadb-java-client.jar", POST_BOOT, "b", 18292, war, dir);
+        a = PayaraNode.startOn("mariadb-java-client.jar", POST_BOOT, "a", 18191, war, dir);
+        b = PayaraNode.startOn("mariadb-java-client.jar", POST_BOOT, "b", 18292, war, dir);
         a.awaitReady();
         b.awaitReady();
         DB.sql("DELETE FROM background_task");

@@ -9,9 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -59,12 +61,12 @@ public final class PayaraNode {
     /** Starts a node with its own post-boot commands. */
     public static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
             throws IOException {
-        return startWith("postgresql.jar", postBoot, name, port, war, workDir, systemProperties);
+        return startOn("postgresql.jar", postBoot, name, port, war, workDir, systemProperties);
     }
 
     /** Starts a node with a JDBC driver from the build's Payara directory and its own post-boot commands. */
-    public static PayaraNode startWith(String driverJar, String postBoot, String name, int port, File war, Path workDir,
-                                       String... systemProperties) throws IOException {
+    public static PayaraNode startOn(String driverJar, String postBoot, String name, int port, File war, Path workDir,
+                                     String... systemProperties) throws IOException {
         String payara = System.getProperty("payara.dir", "target/payara");
         Path root = workDir.resolve("root-" + name);
         // A runtime directory left by an earlier start would first boot the application deployed then.
@@ -78,10 +80,10 @@ public final class PayaraNode {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (java.nio.file.Files.exists(root)) {
-            try (var paths = java.nio.file.Files.walk(root)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.delete(p);
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
                 }
             }
         }
@@ -169,7 +171,7 @@ public final class PayaraNode {
     /** Leaves the server's output next to its runtime directory, for reading after a failure. */
     private void keepLog() {
         try {
-            java.nio.file.Files.writeString(logFile, log);
+            Files.writeString(logFile, log);
         } catch (IOException ignored) {
             // The log is a convenience; the test's own assertions carry the verdict.
         }

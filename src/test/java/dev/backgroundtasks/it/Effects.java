@@ -26,13 +26,9 @@ public class Effects {
     @Resource(lookup = "java:comp/DefaultDataSource")
     DataSource dataSource;
 
-    private DataSource dataSource() {
-        return dataSource;
-    }
-
     /** Empties the effect table and the library's tables. */
     public void reset() {
-        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS test_effect (effect_key VARCHAR(100) NOT NULL, effect_value VARCHAR(1000))");
             s.execute("DELETE FROM test_effect");
             s.execute("DELETE FROM background_task");
@@ -44,7 +40,7 @@ public class Effects {
 
     /** Writes an effect; joins the caller's JTA transaction when there is one. */
     public void record(String key, String value) {
-        try (Connection c = dataSource().getConnection();
+        try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO test_effect (effect_key, effect_value) VALUES (?, ?)")) {
             s.setString(1, key);
             s.setString(2, value);
@@ -56,7 +52,7 @@ public class Effects {
 
     /** Runs a statement on the tables directly, as an operator or another node would. */
     public int update(String sql, Object... params) {
-        try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -72,7 +68,7 @@ public class Effects {
 
     /** A single number from a query, such as a count. */
     public long number(String sql, Object... params) {
-        try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -86,7 +82,7 @@ public class Effects {
     }
 
     public List<String> strings(String sql, Object... params) {
-        try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }

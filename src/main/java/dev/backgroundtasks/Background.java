@@ -56,4 +56,21 @@ public @interface Background {
      * {@link NonRetryableException}); matched against the thrown exception and its causes.
      */
     @Nonbinding Class<? extends Throwable>[] noRetryFor() default {};
+
+    /**
+     * How many runs of this task may run at once across all nodes; 1 means runs never overlap.
+     * 0 (the default) means no cap. Overridden by {@code background-tasks.tasks.<name>.max-running}.
+     */
+    @Nonbinding int maxRunning() default 0;
+
+    /**
+     * Runs the task on this schedule, with no arguments: five fields (minute hour day-of-month month
+     * day-of-week, as in Unix cron) or six with seconds first (as in Spring). Exactly one run is
+     * waiting per schedule across all nodes; runs missed while no node was up run once, not one per
+     * missed time. Unset means the task runs only when called.
+     */
+    @Nonbinding String cron() default "";
+
+    /** The time zone {@link #cron()} is read in, such as {@code Europe/Paris}; unset means UTC. */
+    @Nonbinding String zone() default "";
 }

@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param priority    higher runs first, within {@link #MIN_PRIORITY}..{@link #MAX_PRIORITY}
  * @param timeout     how long one attempt may run
  * @param maxAttempts how many attempts it may have, at least 1
+ * @param dedupeKey   at most one waiting task holds this key; see {@link DuplicateAction} for a second one
+ * @param onDuplicate what an enqueue with a key that a waiting task holds does; {@link DuplicateAction#SKIP} by default
+ * @param repeatEvery run again this long after each scheduled time, until {@code repeatUntil}
+ * @param repeatUntil no repetition is scheduled after this instant; null for no end
  */
 public record TaskOptions(
         Duration delay,
@@ -25,7 +29,11 @@ public record TaskOptions(
         String queue,
         Integer priority,
         Duration timeout,
-        Integer maxAttempts) {
+        Integer maxAttempts,
+        String dedupeKey,
+        DuplicateAction onDuplicate,
+        Duration repeatEvery,
+        Instant repeatUntil) {
 
     /** The lowest priority a task may have. */
     public static final int MIN_PRIORITY = -1000;
@@ -33,8 +41,12 @@ public record TaskOptions(
     public static final int MAX_PRIORITY = 1000;
     /** The longest queue name the table holds. */
     public static final int MAX_QUEUE_LENGTH = 100;
+    /** The longest dedupe key the table holds. */
+    public static final int MAX_DEDUPE_KEY_LENGTH = 255;
+    /** The shortest interval a task may repeat at. */
+    public static final Duration MIN_REPEAT = Duration.ofMillis(100);
 
-    private static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null, null);
+    private static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null, null, null, null, null, null);
 
     /** Checks every set value, so that a bad option fails at the call, before anything is stored. */
     public TaskOptions {
@@ -56,6 +68,19 @@ public record TaskOptions(
         if (maxAttempts != null && maxAttempts < 1) {
             throw new IllegalArgumentException("Task options: maxAttempts must be at least 1, got " + maxAttempts);
         }
+        if (dedupeKey != null && (dedupeKey.isBlank() || dedupeKey.length() > MAX_DEDUPE_KEY_LENGTH)) {
+            throw new IllegalArgumentException("Task options: dedupeKey must be 1 to " + MAX_DEDUPE_KEY_LENGTH
+                    + " characters, not blank; got '" + dedupeKey + "'");
+        }
+        if (onDuplicate != null && dedupeKey == null) {
+            throw new IllegalArgumentException("Task options: onDuplicate " + onDuplicate + " needs a dedupeKey");
+        }
+        if (repeatEvery != null && repeatEvery.compareTo(MIN_REPEAT) < 0) {
+            throw new IllegalArgumentException("Task options: repeatEvery must be at least " + MIN_REPEAT + ", got " + repeatEvery);
+        }
+        if (repeatUntil != null && repeatEvery == null) {
+            throw new IllegalArgumentException("Task options: repeatUntil needs repeatEvery");
+        }
     }
 
     /** No option set: everything comes from the task's annotation and configuration. */
@@ -74,27 +99,47 @@ public record TaskOptions(
     }
 
     public TaskOptions delay(Duration value) {
-        return new TaskOptions(value, null, queue, priority, timeout, maxAttempts);
+        return new TaskOptions(value, null, queue, priority, timeout, maxAttempts, dedupeKey, onDuplicate, repeatEvery, repeatUntil);
     }
 
     public TaskOptions runAt(Instant value) {
-        return new TaskOptions(null, value, queue, priority, timeout, maxAttempts);
+        return new TaskOptions(null, value, queue, priority, timeout, maxAttempts, dedupeKey, onDuplicate, repeatEvery, repeatUntil);
     }
 
     public TaskOptions queue(String value) {
-        return new TaskOptions(delay, runAt, value, priority, timeout, maxAttempts);
+        return new TaskOptions(delay, runAt, value, priority, timeout, maxAttempts, dedupeKey, onDuplicate, repeatEvery, repeatUntil);
     }
 
     public TaskOptions priority(int value) {
-        return new TaskOptions(delay, runAt, queue, value, timeout, maxAttempts);
+        return new TaskOptions(delay, runAt, queue, value, timeout, maxAttempts, dedupeKey, onDuplicate, repeatEvery, repeatUntil);
     }
 
     public TaskOptions timeout(Duration value) {
-        return new TaskOptions(delay, runAt, queue, priority, value, maxAttempts);
+        return new TaskOptions(delay, runAt, queue, priority, value, maxAttempts, dedupeKey, onDuplicate, repeatEvery, repeatUntil);
     }
 
     public TaskOptions maxAttempts(int value) {
-        return new TaskOptions(delay, runAt, queue, priority, timeout, value);
+        return new TaskOptions(delay, runAt, queue, priority, timeout, value, dedupeKey, onDuplicate, repeatEvery, repeatUntil);
+    }
+
+    /** At most one waiting task holds this key; a second enqueue with it is skipped unless {@link #onDuplicate} says otherwise. */
+    public TaskOptions dedupeKey(String value) {
+        return new TaskOptions(delay, runAt, queue, priority, timeout, maxAttempts, value, onDuplicate, repeatEvery, repeatUntil);
+    }
+
+    /** What an enqueue does when a waiting task holds its {@link #dedupeKey}. */
+    public TaskOptions onDuplicate(DuplicateAction value) {
+        return new TaskOptions(delay, runAt, queue, priority, timeout, maxAttempts, dedupeKey, value, repeatEvery, repeatUntil);
+    }
+
+    /** Runs the task again every {@code value}, counted from each scheduled time, not from when a run ended. */
+    public TaskOptions repeatEvery(Duration value) {
+        return new TaskOptions(delay, runAt, queue, priority, timeout, maxAttempts, dedupeKey, onDuplicate, value, repeatUntil);
+    }
+
+    /** No repetition is scheduled after this instant. */
+    public TaskOptions repeatUntil(Instant value) {
+        return new TaskOptions(delay, runAt, queue, priority, timeout, maxAttempts, dedupeKey, onDuplicate, repeatEvery, value);
     }
 
     /** Refuses a queue name the table cannot hold; {@code what} names the setting in the message. */

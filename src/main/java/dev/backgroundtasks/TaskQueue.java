@@ -1,6 +1,8 @@
 package dev.backgroundtasks;
 
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The programmatic face of the queue, injectable anywhere ({@code @Inject TaskQueue tasks}).
@@ -28,6 +30,67 @@ public interface TaskQueue {
         return enqueue(taskName, TaskOptions.defaults(), args);
     }
 
+    /**
+     * Like {@link #enqueue(String, TaskOptions, Object...)}, for callers that must not block on the
+     * database, such as an asynchronous JAX-RS resource: the call is checked at once (a bad name or
+     * argument throws here, before anything is stored), then stored on the server's managed executor
+     * in a transaction of its own, not the caller's. The stage completes with the id once that
+     * transaction committed, or exceptionally when it failed.
+     */
+    CompletionStage<TaskId> enqueueAsync(String taskName, TaskOptions options, Object... args);
+
     /** Looks a task up, pending, running or archived; empty when no task has this id. */
     Optional<TaskInfo> find(TaskId id);
+
+    /**
+     * A handle on a task: its state, result and completion.
+     *
+     * @throws NoSuchTaskException when no task has this id
+     */
+    TaskHandle handle(TaskId id);
+
+    /**
+     * Cancels a task. A waiting task is archived as {@link TaskState#CANCELLED} at once (a repeating
+     * one stops repeating; a cron task skips to its next time). A running task is asked to stop: the
+     * node running it interrupts its thread and sets {@link TaskContext#isCancellationRequested()},
+     * within {@code background-tasks.worker.refresh-interval} on another node (at once on PostgreSQL).
+     *
+     * @return {@link TaskState#CANCELLED} when the task was waiting, {@link TaskState#RUNNING} when it
+     *         was running and has been asked to stop
+     * @throws NoSuchTaskException when no task has this id
+     * @throws TaskStateException  when the task has already finished
+     */
+    TaskState cancel(TaskId id);
+
+    /**
+     * Puts a task that was archived as failed or cancelled back in the queue, with the same id, its
+     * arguments and settings, and a fresh set of attempts, due at once.
+     *
+     * @throws NoSuchTaskException when no task has this id
+     * @throws TaskStateException  when the task is waiting, running, or succeeded
+     */
+    void retry(TaskId id);
+
+    /**
+     * Makes a waiting task due now, whatever its run time (a delayed task, a retry waiting for its
+     * backoff, the next run of a repeating task).
+     *
+     * @throws NoSuchTaskException when no task has this id
+     * @throws TaskStateException  when the task is running or finished
+     */
+    void runNow(TaskId id);
+
+    /**
+     * Stops every node from starting tasks of {@code queue} until {@link #resume}; tasks already
+     * running finish. Takes effect at once on this node, and on the others within
+     * {@code background-tasks.worker.refresh-interval} (at once on PostgreSQL). Pausing a paused
+     * queue does nothing.
+     */
+    void pause(String queue);
+
+    /** Lets every node start tasks of {@code queue} again. Resuming a running queue does nothing. */
+    void resume(String queue);
+
+    /** The queues paused now, as the database has them. */
+    Set<String> pausedQueues();
 }

@@ -9,10 +9,12 @@ public enum TaskState {
     /** Finished without an exception; archived. */
     SUCCEEDED,
     /** Finished with an exception or could not be run; archived. */
-    FAILED;
+    FAILED,
+    /** Cancelled before it ran, or stopped while running at a cancellation request; archived. */
+    CANCELLED;
 
     /** Whether the task has left the queue for the archive. */
     public boolean isFinished() {
-        return this == SUCCEEDED || this == FAILED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }
 }

@@ -42,7 +42,26 @@ class TaskOptionsTest {
                 assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().maxAttempts(0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().queue(" "));
         assertThrows(IllegalArgumentException.class,
-                () -> new TaskOptions(Duration.ZERO, Instant.now(), null, null, null, null));
+                () -> new TaskOptions(Duration.ZERO, Instant.now(), null, null, null, null, null, null, null, null));
+    }
+
+    @Test
+    void dedupeAndRepeatOptionsAreCheckedAtTheCall() {
+        assertEquals("Task options: onDuplicate RESCHEDULE needs a dedupeKey",
+                assertThrows(IllegalArgumentException.class,
+                        () -> TaskOptions.defaults().onDuplicate(DuplicateAction.RESCHEDULE)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().dedupeKey(" "));
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().dedupeKey("k".repeat(256)));
+        assertEquals("Task options: repeatEvery must be at least PT0.1S, got PT0.05S",
+                assertThrows(IllegalArgumentException.class,
+                        () -> TaskOptions.defaults().repeatEvery(Duration.ofMillis(50))).getMessage());
+        assertEquals("Task options: repeatUntil needs repeatEvery",
+                assertThrows(IllegalArgumentException.class,
+                        () -> TaskOptions.defaults().repeatUntil(Instant.EPOCH)).getMessage());
+        TaskOptions ok = TaskOptions.defaults().dedupeKey("report:7").onDuplicate(DuplicateAction.INSERT)
+                .repeatEvery(Duration.ofHours(1)).repeatUntil(Instant.EPOCH);
+        assertEquals("report:7", ok.dedupeKey());
+        assertEquals(Duration.ofHours(1), ok.repeatEvery());
     }
 
     @Test

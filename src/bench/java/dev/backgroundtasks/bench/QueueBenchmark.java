@@ -279,7 +279,8 @@ class QueueBenchmark {
                         claim.setObject(2, now);
                         claim.setLong(3, 60_000);
                         claim.setObject(4, now);
-                        claim.setInt(5, 32);
+                        claim.setArray(5, c.createArrayOf("varchar", new Object[0]));
+                        claim.setInt(6, 32);
                         long t0 = System.nanoTime();
                         try (ResultSet rows = claim.executeQuery()) {
                             while (rows.next()) {

@@ -14,8 +14,10 @@ import java.time.Duration;
  * @param delay       the delay before a new task is due
  * @param timeout     how long one attempt may run
  * @param maxAttempts how many attempts a task may have
+ * @param maxRunning  how many runs of the task may run at once across all nodes; 0 for no cap
  */
-public record TaskDefaults(String queue, int priority, Duration delay, Duration timeout, int maxAttempts) {
+public record TaskDefaults(String queue, int priority, Duration delay, Duration timeout, int maxAttempts,
+                           int maxRunning) {
 
     public static final String QUEUE_DEFAULT = "default";
     public static final int PRIORITY_DEFAULT = 0;
@@ -24,11 +26,13 @@ public record TaskDefaults(String queue, int priority, Duration delay, Duration 
     public static final int MAX_ATTEMPTS_DEFAULT = 3;
     /** The most attempts a task may be given. */
     public static final int MAX_ATTEMPTS_LIMIT = 1000;
+    /** The largest concurrency cap; 0 means none. */
+    public static final int MAX_RUNNING_LIMIT = 10_000;
 
     /** Reads and checks {@code background-tasks.task.*}. */
     public static TaskDefaults read(ConfigReader config) {
         return readUnder(config, "task.", new TaskDefaults(
-                QUEUE_DEFAULT, PRIORITY_DEFAULT, DELAY_DEFAULT, TIMEOUT_DEFAULT, MAX_ATTEMPTS_DEFAULT));
+                QUEUE_DEFAULT, PRIORITY_DEFAULT, DELAY_DEFAULT, TIMEOUT_DEFAULT, MAX_ATTEMPTS_DEFAULT, 0));
     }
 
     /** Applies {@code background-tasks.tasks.<taskName>.*} over these settings. */
@@ -44,6 +48,7 @@ public record TaskDefaults(String queue, int priority, Duration delay, Duration 
                 config.integer(prefix + "priority", base.priority(), TaskOptions.MIN_PRIORITY, TaskOptions.MAX_PRIORITY),
                 config.duration(prefix + "delay", base.delay(), Duration.ZERO),
                 config.duration(prefix + "timeout", base.timeout(), Duration.ofMillis(1)),
-                config.integer(prefix + "max-attempts", base.maxAttempts(), 1, MAX_ATTEMPTS_LIMIT));
+                config.integer(prefix + "max-attempts", base.maxAttempts(), 1, MAX_ATTEMPTS_LIMIT),
+                config.integer(prefix + "max-running", base.maxRunning(), 0, MAX_RUNNING_LIMIT));
     }
 }

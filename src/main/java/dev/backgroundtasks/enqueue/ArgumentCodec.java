@@ -187,6 +187,16 @@ public class ArgumentCodec {
         return jsonb().toJson(result, boxType(type));
     }
 
+    /** A stored result read back as {@code type}; the error says what did not fit. */
+    public <T> T decodeResult(String json, Class<T> type) {
+        try {
+            return jsonb().fromJson(json, type);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("The stored result " + abbreviate(json) + " does not read as "
+                    + type.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
     private JsonValue parse(String json) {
         jsonb();
         try (JsonReader reader = readers.createReader(new StringReader(json))) {

@@ -140,6 +140,17 @@ public class BackgroundExtension implements Extension {
         if (background.maxAttempts() < 0) {
             errors.add("maxAttempts must be at least 1 (or 0 for the configured default), got " + background.maxAttempts());
         }
+        if (background.maxRunning() < 0) {
+            errors.add("maxRunning must be at least 1 (or 0 for no cap), got " + background.maxRunning());
+        }
+        if (!background.cron().isBlank()) {
+            collect(errors, () -> Schedule.Cron.of(background.cron(), background.zone()));
+            if (method.getParameterCount() > 0) {
+                errors.add("a cron task runs with no arguments; remove the parameters of the method or the cron");
+            }
+        } else if (!background.zone().isBlank()) {
+            errors.add("zone '" + background.zone() + "' is set without a cron schedule");
+        }
         return errors;
     }
 

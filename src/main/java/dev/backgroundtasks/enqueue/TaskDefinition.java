@@ -17,9 +17,10 @@ import java.util.List;
  * @param bean     the CDI bean to run it on, through the bean's proxy
  * @param settings queue, priority, delay, timeout and max attempts for this task
  * @param noRetryFor exceptions that end the task without another attempt
+ * @param cron     the schedule the task runs on by itself, or null when it runs only when called
  */
 public record TaskDefinition(String name, Method method, Bean<?> bean, TaskDefaults settings,
-                             List<Class<? extends Throwable>> noRetryFor) {
+                             List<Class<? extends Throwable>> noRetryFor, Schedule.Cron cron) {
 
     /** The declared parameter types, generics included, in order. */
     public Type[] parameterTypes() {

@@ -40,8 +40,10 @@ public class TaskRegistry {
         Map<Method, TaskDefinition> methods = new HashMap<>();
         for (BackgroundMethod found : extension.methods()) {
             TaskDefaults resolved = fromAnnotation(defaults, found.annotation()).overriddenFor(config, found.name());
+            Background annotation = found.annotation();
+            Schedule.Cron cron = annotation.cron().isBlank() ? null : Schedule.Cron.of(annotation.cron(), annotation.zone());
             TaskDefinition definition = new TaskDefinition(found.name(), found.method(), found.bean(), resolved,
-                    List.of(found.annotation().noRetryFor()));
+                    List.of(annotation.noRetryFor()), cron);
             names.put(definition.name(), definition);
             methods.put(found.method(), definition);
         }
@@ -75,6 +77,7 @@ public class TaskRegistry {
                 annotation.priority() == Background.UNSET_PRIORITY ? defaults.priority() : annotation.priority(),
                 annotation.delay().isEmpty() ? defaults.delay() : ConfigReader.parseDuration(annotation.delay()),
                 annotation.timeout().isEmpty() ? defaults.timeout() : ConfigReader.parseDuration(annotation.timeout()),
-                annotation.maxAttempts() == 0 ? defaults.maxAttempts() : annotation.maxAttempts());
+                annotation.maxAttempts() == 0 ? defaults.maxAttempts() : annotation.maxAttempts(),
+                annotation.maxRunning() == 0 ? defaults.maxRunning() : annotation.maxRunning());
     }
 }

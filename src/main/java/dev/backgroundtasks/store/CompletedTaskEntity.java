@@ -69,7 +69,7 @@ public class CompletedTaskEntity {
     private Instant finishedAt;
 
     /** How a task ended. */
-    public enum Outcome { SUCCEEDED, FAILED }
+    public enum Outcome { SUCCEEDED, FAILED, CANCELLED }
 
     /** The archive row for a claimed task, copying everything it had while pending. */
     public static CompletedTaskEntity of(TaskEntity task) {

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +28,9 @@ import java.util.logging.Logger;
 public class Database {
 
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    /** The library's tables; when one is missing the schema script runs (every statement is IF NOT EXISTS). */
+    static final List<String> TABLES = List.of("background_task", "background_task_completed", "background_task_queue",
+            "background_task_cap");
 
     private DataSource dataSource;
 
@@ -84,7 +88,7 @@ public class Database {
                 return;
             }
             if (!settings.createSchema()) {
-                throw new IllegalStateException("The tables background_task and background_task_completed are missing "
+                throw new IllegalStateException("Some of the tables " + TABLES + " are missing "
                         + "and background-tasks.schema.create=false: apply " + d.schemaResource() + " from the library jar");
             }
             LOG.info(() -> "Creating the background-tasks tables from " + d.schemaResource());
@@ -107,14 +111,18 @@ public class Database {
         // The current catalog only: on MariaDB a catalog is a database, and another one on the same
         // server may hold tables of the same name.
         String catalog = connection.getCatalog();
-        for (String name : List.of("background_task_completed", "BACKGROUND_TASK_COMPLETED")) {
-            try (ResultSet tables = meta.getTables(catalog, null, name, new String[] {"TABLE"})) {
-                if (tables.next()) {
-                    return true;
+        for (String table : TABLES) {
+            boolean found = false;
+            for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
+                try (ResultSet tables = meta.getTables(catalog, null, name, new String[] {"TABLE"})) {
+                    found |= tables.next();
                 }
             }
+            if (!found) {
+                return false;
+            }
         }
-        return false;
+        return true;
     }
 
     private static void runScript(Connection connection, String resource) throws SQLException, IOException {

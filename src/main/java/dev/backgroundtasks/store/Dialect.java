@@ -25,15 +25,14 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     }
 
     /**
-     * Claims at most {@code limit} due, unclaimed rows for {@code nodeId}, skipping rows other
-     * transactions hold, and returns them as claimed (attempts counted, lease set), committed.
+     * Claims at most {@code request.limit()} due, unclaimed rows that match the request, skipping rows
+     * other transactions hold, and returns them as claimed (attempts counted, lease set, dedupe key
+     * given up). Committed before it returns when the connection is in auto-commit mode; otherwise
+     * part of the connection's transaction.
      *
-     * @param connection       a connection in auto-commit mode, not enlisted in a JTA transaction
-     * @param now              the current time, UTC
-     * @param leaseGraceMillis how long past the task's own timeout the lease lasts
+     * @param connection a connection not enlisted in a JTA transaction
      */
-    List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
-            throws SQLException;
+    List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException;
 
     /**
      * Archives finished tasks as succeeded, each only while {@code nodeId} still holds it at the same
@@ -75,6 +74,14 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
         return null;
     }
 
+    /**
+     * Like {@link #notifySql()}, for a change of paused queues or a cancellation request: every
+     * node re-reads them at once. Null where the database cannot notify.
+     */
+    default String controlNotifySql() {
+        return null;
+    }
+
     /** Subscribes {@code connection} to task notifications; only where {@link #notifySql()} is set. */
     default void listen(Connection connection) throws SQLException {
         throw new IllegalStateException(name() + " has no notifications; check notifySql() first");
@@ -83,11 +90,37 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     /**
      * Waits up to {@code millis} for notifications on a listening connection.
      *
-     * @return whether any arrived
+     * @return the payloads of those that arrived; empty when none did
      */
-    default boolean awaitNotification(Connection connection, int millis) throws SQLException {
+    default List<String> awaitNotification(Connection connection, int millis) throws SQLException {
         throw new IllegalStateException(name() + " has no notifications; check notifySql() first");
     }
+
+    /** The statement that reads one new id from {@code background_task_seq}, used as the id itself. */
+    String nextIdSql();
+
+    /**
+     * An insert of one task that holds a dedupe key, which does nothing when a task already holds the
+     * key ({@code reschedule} false) or moves a waiting holder to the new run time, arguments and
+     * priority ({@code reschedule} true). Parameters, numbered: 1 id, 2 task name, 3 params, 4 queue,
+     * 5 priority, 6 run at, 7 max attempts, 8 timeout (ms), 9 created at, 10 dedupe key, 11 schedule,
+     * 12 max running.
+     */
+    String dedupedInsertSql(boolean reschedule);
+
+    /** The columns and values every {@link #dedupedInsertSql} inserts. */
+    String INSERT_COLUMNS = """
+            (id, task_name, params, queue, priority, run_at, attempts, max_attempts, timeout_millis, created_at,
+             dedupe_key, schedule, max_running, cancel_requested)""";
+
+    /**
+     * The values of {@link #INSERT_COLUMNS}, as numbered parameters; the cast gives a null cap its
+     * column's type (a JPA provider binds an untyped null as text, which PostgreSQL refuses for a number).
+     */
+    String INSERT_VALUES = "(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), FALSE)";
+
+    /** The payload of a notification that says queues were paused or resumed, or a cancellation requested. */
+    String CONTROL = "control";
 
     /** The dialect for a JDBC product name, as {@code DatabaseMetaData.getDatabaseProductName()} gives it. */
     static Dialect forProduct(String productName) {

@@ -12,7 +12,8 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND run_at <= ?
-             ORDER BY priority DESC, run_at, id
+               AND %1$s
+             ORDER BY priority %2$s, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
@@ -20,7 +21,8 @@ public final class H2Dialect extends LockingDialect {
             UPDATE background_task
                SET locked_by = ?,
                    locked_until = DATEADD(MILLISECOND, timeout_millis + ?, CAST(? AS TIMESTAMP)),
-                   attempts = attempts + 1
+                   attempts = attempts + 1,
+                   dedupe_key = CASE WHEN schedule IS NULL THEN NULL ELSE dedupe_key END
              WHERE id IN (%s)""";
 
     static final String LOCK_EXPIRED = """
@@ -31,6 +33,26 @@ public final class H2Dialect extends LockingDialect {
              ORDER BY locked_until
              FETCH FIRST ?2 ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
+
+    /** MERGE on the key: inserts when no task holds it; {@code %s} takes the clause for a holder. */
+    static final String DEDUPED_MERGE = """
+            MERGE INTO background_task t
+            USING (SELECT CAST(?10 AS VARCHAR(255)) AS k) s ON t.dedupe_key = s.k
+            %s
+            WHEN NOT MATCHED THEN INSERT """ + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES;
+
+    static final String RESCHEDULE_HOLDER =
+            "WHEN MATCHED AND t.locked_by IS NULL THEN UPDATE SET run_at = ?6, params = ?3, priority = ?5";
+
+    @Override
+    public String nextIdSql() {
+        return "SELECT NEXT VALUE FOR background_task_seq";
+    }
+
+    @Override
+    public String dedupedInsertSql(boolean reschedule) {
+        return DEDUPED_MERGE.formatted(reschedule ? RESCHEDULE_HOLDER : "");
+    }
 
     public H2Dialect() {
         super("h2", LOCK_READY, MARK, LOCK_EXPIRED);

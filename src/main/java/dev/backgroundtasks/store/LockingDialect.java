@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +27,8 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
 
     /**
      * @param name           the dialect's name, also its schema script's
-     * @param lockReadySql   locks the ready ids in claim order; parameters: now, limit
+     * @param lockReadySql   locks the ready ids in claim order, {@code %1$s} taking the filter and
+     *                       {@code %2$s} the priority order; parameters: now, the filter's, limit
      * @param markSql        marks the locked rows as claimed, {@code %s} taking the id list; parameters:
      *                       node, lease grace (ms), now
      * @param lockExpiredSql see {@link Dialect#lockExpiredSql()}
@@ -63,13 +65,28 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     static final String READ = "SELECT * FROM background_task WHERE id IN (%s)";
 
     @Override
-    public List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
-            throws SQLException {
+    public List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException {
+        String filter = (request.cappedTask() != null ? "task_name = ? AND max_running IS NOT NULL" : "max_running IS NULL")
+                + (request.queue() != null ? " AND queue = ?"
+                : request.pausedQueues().isEmpty() ? ""
+                : " AND queue NOT IN (" + String.join(", ", Collections.nCopies(request.pausedQueues().size(), "?")) + ")");
+        String lockReady = lockReadySql.formatted(filter, request.ascending() ? "ASC" : "DESC");
         return inTransaction(connection, () -> {
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement lock = connection.prepareStatement(lockReadySql)) {
-                lock.setObject(1, now);
-                lock.setInt(2, limit);
+            try (PreparedStatement lock = connection.prepareStatement(lockReady)) {
+                int i = 0;
+                lock.setObject(++i, request.now());
+                if (request.cappedTask() != null) {
+                    lock.setString(++i, request.cappedTask());
+                }
+                if (request.queue() != null) {
+                    lock.setString(++i, request.queue());
+                } else {
+                    for (String paused : request.pausedQueues()) {
+                        lock.setString(++i, paused);
+                    }
+                }
+                lock.setInt(++i, request.limit());
                 try (ResultSet rows = lock.executeQuery()) {
                     while (rows.next()) {
                         ids.add(rows.getLong(1));
@@ -82,9 +99,9 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
             // Ids are numbers read from the table, never user text: inlining them is safe.
             String idList = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
             try (PreparedStatement mark = connection.prepareStatement(markSql.formatted(idList))) {
-                mark.setString(1, nodeId);
-                mark.setLong(2, leaseGraceMillis);
-                mark.setObject(3, now);
+                mark.setString(1, request.nodeId());
+                mark.setLong(2, request.leaseGraceMillis());
+                mark.setObject(3, request.now());
                 mark.executeUpdate();
             }
             try (PreparedStatement read = connection.prepareStatement(READ.formatted(idList));
@@ -123,6 +140,10 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
 
     /** One local transaction under {@link #isolation()}; a held connection is already set to it (no round trip). */
     private <T> T inTransaction(Connection connection, Jdbc.Work<T> work) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            // Part of the caller's local transaction (a capped claim), which set the isolation.
+            return work.run();
+        }
         Integer wanted = isolation();
         int previous = connection.getTransactionIsolation();
         if (wanted == null || wanted == previous) {

@@ -19,7 +19,8 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND run_at <= ?
-             ORDER BY priority DESC, run_at, id
+               AND %1$s
+             ORDER BY priority %2$s, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
@@ -27,7 +28,8 @@ public final class MariaDbDialect extends LockingDialect {
             UPDATE background_task
                SET locked_by = ?,
                    locked_until = TIMESTAMPADD(MICROSECOND, (timeout_millis + ?) * 1000, CAST(? AS DATETIME(6))),
-                   attempts = attempts + 1
+                   attempts = attempts + 1,
+                   dedupe_key = CASE WHEN schedule IS NULL THEN NULL ELSE dedupe_key END
              WHERE id IN (%s)""";
 
     static final String LOCK_EXPIRED = """
@@ -38,6 +40,28 @@ public final class MariaDbDialect extends LockingDialect {
              ORDER BY locked_until
              LIMIT ?2
                FOR UPDATE SKIP LOCKED""";
+
+    /** Inserts unless a task holds the key; the no-op update also locks the holder until commit. */
+    static final String DEDUPED_INSERT = "INSERT INTO background_task " + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES
+            + "\nON DUPLICATE KEY UPDATE dedupe_key = dedupe_key";
+
+    /** Inserts, or moves the waiting task that holds the key (a running one keeps its own). */
+    static final String DEDUPED_UPSERT = "INSERT INTO background_task " + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES + """
+
+            ON DUPLICATE KEY UPDATE
+                run_at = IF(locked_by IS NULL, VALUES(run_at), run_at),
+                params = IF(locked_by IS NULL, VALUES(params), params),
+                priority = IF(locked_by IS NULL, VALUES(priority), priority)""";
+
+    @Override
+    public String nextIdSql() {
+        return "SELECT NEXT VALUE FOR background_task_seq";
+    }
+
+    @Override
+    public String dedupedInsertSql(boolean reschedule) {
+        return reschedule ? DEDUPED_UPSERT : DEDUPED_INSERT;
+    }
 
     public MariaDbDialect() {
         super("mariadb", LOCK_READY, MARK, LOCK_EXPIRED);

@@ -15,7 +15,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** PostgreSQL: the claim and the archive of a whole batch are one statement each. */
 public final class PostgresDialect implements Dialect {
@@ -26,22 +28,53 @@ public final class PostgresDialect implements Dialect {
      * which the planner runs once before the update and can never flatten: rows are limited before
      * they are locked, and the update finds the claimed rows through the primary key. (With
      * {@code IN (subquery)} the cached generic plan expects a tenth of the table and hash-joins it
-     * with a full scan: 22 ms instead of 0.4 ms at 100,000 pending rows.) Parameters: node, now,
-     * lease grace (ms), now, limit.
+     * with a full scan: 22 ms instead of 0.4 ms at 100,000 pending rows.) A claimed one-off task gives up
+     * its dedupe key, so a new task with the same key may wait while it runs; a repeating task keeps
+     * it, and its next run takes it over when the run is archived. Parameters: node, now,
+     * lease grace (ms), now, paused queues (an array, empty for none), limit.
+     *
+     * <p>This is the claim of a node serving every queue. {@link #claimSql} derives the others from
+     * it: one queue ({@code r.queue = ?} through {@code background_task_ready_queue}), one task name
+     * with a concurrency cap, and lower priorities first.
      */
     public static final String CLAIM = """
             UPDATE background_task t
                SET locked_by = ?,
                    locked_until = CAST(? AS TIMESTAMP) + (t.timeout_millis + ?) * INTERVAL '1 millisecond',
-                   attempts = t.attempts + 1
+                   attempts = t.attempts + 1,
+                   dedupe_key = CASE WHEN t.schedule IS NULL THEN NULL ELSE t.dedupe_key END
              WHERE t.id = ANY (ARRAY(SELECT r.id
                                        FROM background_task r
                                       WHERE r.locked_by IS NULL
                                         AND r.run_at <= CAST(? AS TIMESTAMP)
+                                        AND r.max_running IS NULL
+                                        AND r.queue <> ALL (CAST(? AS VARCHAR[]))
                                       ORDER BY r.priority DESC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
+
+    private static final Map<ClaimRequest.Shape, String> CLAIMS = new ConcurrentHashMap<>();
+
+    /**
+     * The claim statement for one shape of request. Parameters: node, now, lease grace (ms), now,
+     * the capped task's name (capped shapes only), the queue or the paused queues, limit.
+     */
+    public static String claimSql(ClaimRequest.Shape shape) {
+        return CLAIMS.computeIfAbsent(shape, s -> {
+            String sql = CLAIM;
+            if (s.oneQueue()) {
+                sql = sql.replace("r.queue <> ALL (CAST(? AS VARCHAR[]))", "r.queue = ?");
+            }
+            if (s.capped()) {
+                sql = sql.replace("r.max_running IS NULL", "r.task_name = ? AND r.max_running IS NOT NULL");
+            }
+            if (s.ascending()) {
+                sql = sql.replace("r.priority DESC", "r.priority ASC");
+            }
+            return sql;
+        });
+    }
 
     /**
      * Deletes the finished rows this node still holds at the same attempt and archives exactly those,
@@ -94,6 +127,32 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String controlNotifySql() {
+        return "SELECT pg_notify('" + CHANNEL + "', '" + CONTROL + "')";
+    }
+
+    @Override
+    public String nextIdSql() {
+        return "SELECT nextval('background_task_seq')";
+    }
+
+    /** Inserts unless a task holds the key; the conflict target names the partial unique index's predicate. */
+    static final String DEDUPED_INSERT = "INSERT INTO background_task " + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES
+            + "\nON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";
+
+    /** Inserts, or moves the waiting task that holds the key (a running one keeps its own). */
+    static final String DEDUPED_UPSERT = "INSERT INTO background_task " + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES + """
+
+            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
+               SET run_at = EXCLUDED.run_at, params = EXCLUDED.params, priority = EXCLUDED.priority
+             WHERE background_task.locked_by IS NULL""";
+
+    @Override
+    public String dedupedInsertSql(boolean reschedule) {
+        return reschedule ? DEDUPED_UPSERT : DEDUPED_INSERT;
+    }
+
+    @Override
     public void listen(Connection connection) throws SQLException {
         try (Statement listen = connection.createStatement()) {
             listen.execute("LISTEN " + CHANNEL);
@@ -103,7 +162,7 @@ public final class PostgresDialect implements Dialect {
     /** The driver's {@code PGConnection} and its {@code getNotifications(int)}, found on first use. */
     private volatile NotificationApi notificationApi;
 
-    private record NotificationApi(Class<?> type, Method getNotifications) {
+    private record NotificationApi(Class<?> type, Method getNotifications, Method getParameter) {
     }
 
     /**
@@ -111,12 +170,19 @@ public final class PostgresDialect implements Dialect {
      * the library does not need the driver to compile or deploy on other databases.
      */
     @Override
-    public boolean awaitNotification(Connection connection, int millis) throws SQLException {
+    public List<String> awaitNotification(Connection connection, int millis) throws SQLException {
         NotificationApi api = notificationApi(connection);
         try {
             Object pg = connection.unwrap(api.type());
             Object[] notifications = (Object[]) api.getNotifications().invoke(pg, millis);
-            return notifications != null && notifications.length > 0;
+            if (notifications == null || notifications.length == 0) {
+                return List.of();
+            }
+            List<String> payloads = new ArrayList<>(notifications.length);
+            for (Object notification : notifications) {
+                payloads.add(String.valueOf(api.getParameter().invoke(notification)));
+            }
+            return payloads;
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
@@ -132,9 +198,11 @@ public final class PostgresDialect implements Dialect {
         if (api == null) {
             Class<?> type = driverInterface(connection);
             try {
-                api = new NotificationApi(type, type.getMethod("getNotifications", int.class));
-            } catch (NoSuchMethodException e) {
-                throw new SQLFeatureNotSupportedException("The PostgreSQL driver has no PGConnection.getNotifications(int): " + e, e);
+                Class<?> notification = Class.forName("org.postgresql.PGNotification", true, type.getClassLoader());
+                api = new NotificationApi(type, type.getMethod("getNotifications", int.class),
+                        notification.getMethod("getParameter"));
+            } catch (NoSuchMethodException | ClassNotFoundException e) {
+                throw new SQLFeatureNotSupportedException("The PostgreSQL driver's notification API is incomplete: " + e, e);
             }
             notificationApi = api;
         }
@@ -189,28 +257,30 @@ public final class PostgresDialect implements Dialect {
     public static final String PIN_CLAIM_PLAN =
             "SELECT set_config('enable_sort', 'off', true), set_config('synchronous_commit', 'off', true)";
 
-    /**
-     * The settings and the claim sent together: the driver sends both statements in one round trip,
-     * and in auto-commit mode the database runs them as one transaction that commits after the
-     * claim. One round trip per claim instead of three (begin with the settings, the claim, the commit).
-     */
-    static final String PINNED_CLAIM = PIN_CLAIM_PLAN + ";\n" + CLAIM;
-
     @Override
-    public List<TaskEntity> claim(Connection connection, String nodeId, LocalDateTime now, long leaseGraceMillis, int limit)
-            throws SQLException {
-        if (!connection.getAutoCommit()) {
-            throw new IllegalStateException("The claim commits by itself; it needs a connection in auto-commit mode");
-        }
-        try (PreparedStatement claim = connection.prepareStatement(PINNED_CLAIM)) {
-            claim.setString(1, nodeId);
-            claim.setObject(2, now);
-            claim.setLong(3, leaseGraceMillis);
-            claim.setObject(4, now);
-            claim.setInt(5, limit);
+    public List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException {
+        // The settings travel with the claim: the driver sends both statements in one round trip,
+        // and in auto-commit mode the database runs them as one transaction that commits after the
+        // claim. One round trip per claim instead of three (begin with the settings, the claim, the commit).
+        String sql = PIN_CLAIM_PLAN + ";\n" + claimSql(request.shape());
+        try (PreparedStatement claim = connection.prepareStatement(sql)) {
+            int i = 0;
+            claim.setString(++i, request.nodeId());
+            claim.setObject(++i, request.now());
+            claim.setLong(++i, request.leaseGraceMillis());
+            claim.setObject(++i, request.now());
+            if (request.cappedTask() != null) {
+                claim.setString(++i, request.cappedTask());
+            }
+            if (request.queue() != null) {
+                claim.setString(++i, request.queue());
+            } else {
+                claim.setArray(++i, connection.createArrayOf("varchar", request.pausedQueues().toArray()));
+            }
+            claim.setInt(++i, request.limit());
             claim.execute();
             if (!claim.getMoreResults()) {
-                throw new SQLException("The claim statement returned no rows: " + PINNED_CLAIM);
+                throw new SQLException("The claim statement returned no rows: " + sql);
             }
             try (ResultSet rows = claim.getResultSet()) {
                 return Rows.tasks(rows);

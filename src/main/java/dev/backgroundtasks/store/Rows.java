@@ -31,6 +31,11 @@ final class Rows {
             task.setLockedUntil(instant(rows, "locked_until"));
             task.setLastError(rows.getString("last_error"));
             task.setCreatedAt(instant(rows, "created_at"));
+            task.setDedupeKey(rows.getString("dedupe_key"));
+            task.setSchedule(rows.getString("schedule"));
+            int maxRunning = rows.getInt("max_running");
+            task.setMaxRunning(rows.wasNull() ? null : maxRunning);
+            task.setCancelRequested(rows.getBoolean("cancel_requested"));
             tasks.add(task);
         }
         return tasks;

@@ -61,6 +61,22 @@ public class TaskEntity {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** Held while the task waits; unique among waiting tasks; a claim clears it. */
+    @Column(name = "dedupe_key")
+    private String dedupeKey;
+
+    /** How the task repeats ({@link dev.backgroundtasks.store.Schedule}'s text), or null for a one-off. */
+    @Column(name = "schedule")
+    private String schedule;
+
+    /** How many runs of this task name may run at once across all nodes, or null for no cap. */
+    @Column(name = "max_running")
+    private Integer maxRunning;
+
+    /** Set to ask the node running the task to stop it. */
+    @Column(name = "cancel_requested", nullable = false)
+    private boolean cancelRequested;
+
     public Long getId() {
         return id;
     }
@@ -163,5 +179,37 @@ public class TaskEntity {
 
     public void setCreatedAt(Instant createdAt) {
         this.createdAt = createdAt;
+    }
+
+    public String getDedupeKey() {
+        return dedupeKey;
+    }
+
+    public void setDedupeKey(String dedupeKey) {
+        this.dedupeKey = dedupeKey;
+    }
+
+    public String getSchedule() {
+        return schedule;
+    }
+
+    public void setSchedule(String schedule) {
+        this.schedule = schedule;
+    }
+
+    public Integer getMaxRunning() {
+        return maxRunning;
+    }
+
+    public void setMaxRunning(Integer maxRunning) {
+        this.maxRunning = maxRunning;
+    }
+
+    public boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    public void setCancelRequested(boolean cancelRequested) {
+        this.cancelRequested = cancelRequested;
     }
 }

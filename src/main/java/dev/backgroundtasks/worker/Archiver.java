@@ -3,8 +3,10 @@ package dev.backgroundtasks.worker;
 import dev.backgroundtasks.TaskAttemptFailed;
 import dev.backgroundtasks.TaskFailed;
 import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskSucceeded;
 import dev.backgroundtasks.config.LibraryClock;
 import dev.backgroundtasks.config.RetrySettings;
+import dev.backgroundtasks.enqueue.Schedule;
 import dev.backgroundtasks.store.CompletedTaskEntity;
 import dev.backgroundtasks.store.CompletedTaskEntity.Outcome;
 import dev.backgroundtasks.store.Finished;
@@ -50,10 +52,16 @@ public class Archiver {
     Completer completer;
 
     @Inject
+    Completions completions;
+
+    @Inject
     Event<TaskAttemptFailed> attemptFailedEvents;
 
     @Inject
     Event<TaskFailed> failedEvents;
+
+    @Inject
+    Event<TaskSucceeded> succeededEvents;
 
     private RetryPolicy retryPolicy;
 
@@ -73,6 +81,10 @@ public class Archiver {
                 succeed(claimed, startedAt, success);
                 return null;
             }
+            if (attempt instanceof Attempt.Cancelled cancelled) {
+                cancel(claimed, startedAt, cancelled);
+                return null;
+            }
             return fail(claimed, startedAt, (Attempt.Failed) attempt);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not store the outcome of task " + claimed.getId() + " ("
@@ -82,7 +94,24 @@ public class Archiver {
     }
 
     private void succeed(TaskEntity claimed, Instant startedAt, Attempt.Succeeded success) {
-        completer.add(new Finished(claimed, success.resultJson(), success.note(), startedAt, clock.instant()));
+        if (claimed.getSchedule() == null) {
+            completer.add(new Finished(claimed, success.resultJson(), success.note(), startedAt, clock.instant()));
+            return;
+        }
+        // A repeating task's next run is stored with its archive, in one transaction: not batched.
+        CompletedTaskEntity done = finished(claimed, startedAt, Outcome.SUCCEEDED);
+        done.setResult(success.resultJson());
+        done.setError(success.note());
+        if (archive(claimed, done, Schedule.following(claimed, done.getFinishedAt(), false))) {
+            notify(succeededEvents, new TaskSucceeded(new TaskId(claimed.getId()), claimed.getTaskName(),
+                    claimed.getAttempts(), done.getFinishedAt(), success.resultJson()));
+        }
+    }
+
+    private void cancel(TaskEntity claimed, Instant startedAt, Attempt.Cancelled cancelled) {
+        CompletedTaskEntity done = finished(claimed, startedAt, Outcome.CANCELLED);
+        done.setError("Cancelled while running: " + cancelled.error());
+        archive(claimed, done, Schedule.following(claimed, done.getFinishedAt(), true));
     }
 
     private Instant fail(TaskEntity claimed, Instant startedAt, Attempt.Failed failure) {
@@ -100,7 +129,7 @@ public class Archiver {
         }
         CompletedTaskEntity done = finished(claimed, startedAt, Outcome.FAILED);
         done.setError(failure.error());
-        if (archive(claimed, done)) {
+        if (archive(claimed, done, Schedule.following(claimed, done.getFinishedAt(), false))) {
             notify(attemptFailedEvents, new TaskAttemptFailed(id, claimed.getTaskName(), claimed.getAttempts(),
                     claimed.getMaxAttempts(), failure.error(), null));
             notifyFailed(done);
@@ -110,6 +139,7 @@ public class Archiver {
 
     /** Tells the application a task was archived as failed; also used by the rescuer. */
     void notifyFailed(CompletedTaskEntity done) {
+        completions.archived(done.getId());
         notify(failedEvents, new TaskFailed(new TaskId(done.getId()), done.getTaskName(), done.getAttempts(), done.getError()));
     }
 
@@ -121,8 +151,11 @@ public class Archiver {
         return done;
     }
 
-    private boolean archive(TaskEntity claimed, CompletedTaskEntity done) {
-        if (store.archive(claimed, done)) {
+    private boolean archive(TaskEntity claimed, CompletedTaskEntity done, Instant nextRun) {
+        if (store.archive(claimed, done, nextRun)) {
+            if (done.getOutcome() != Outcome.FAILED) {
+                completions.archived(done.getId());
+            }
             return true;
         }
         lost(claimed);

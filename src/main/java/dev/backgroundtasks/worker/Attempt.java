@@ -22,4 +22,8 @@ sealed interface Attempt {
             return new Failed(error, false, null);
         }
     }
+
+    /** The attempt ended after a cancellation request; no other attempt follows. */
+    record Cancelled(String error) implements Attempt {
+    }
 }

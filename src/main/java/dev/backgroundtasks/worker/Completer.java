@@ -44,6 +44,9 @@ public class Completer {
     @Inject
     Event<TaskSucceeded> succeededEvents;
 
+    @Inject
+    Completions completions;
+
     private final Object lock = new Object();
     private List<Finished> pending = new ArrayList<>();
     private volatile boolean running;
@@ -191,6 +194,7 @@ public class Completer {
     }
 
     private void notifySucceeded(Finished f) {
+        completions.archived(f.task().getId());
         try {
             succeededEvents.fire(new TaskSucceeded(new TaskId(f.task().getId()), f.task().getTaskName(),
                     f.task().getAttempts(), f.finishedAt(), f.resultJson()));

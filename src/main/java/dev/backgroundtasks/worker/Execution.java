@@ -23,9 +23,21 @@ final class Execution {
     volatile Instant startedAt;
     /** {@link System#nanoTime()} past which the attempt has timed out; zero until the attempt starts. */
     volatile long deadline;
+    /** Someone asked to cancel this run. */
+    volatile boolean cancelRequested;
 
     Execution(TaskEntity task) {
         this.task = task;
+        this.cancelRequested = task.isCancelRequested();
+    }
+
+    /** Asks the running task to stop: the flag its context shows, and an interrupt of its thread. */
+    void cancel() {
+        cancelRequested = true;
+        Thread t = thread;
+        if (t != null && state.get() == RUNNING) {
+            t.interrupt();
+        }
     }
 
     /** A runner starts the task; false when a drain released it first. */

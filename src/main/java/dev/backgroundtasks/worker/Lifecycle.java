@@ -2,7 +2,12 @@ package dev.backgroundtasks.worker;
 
 import dev.backgroundtasks.config.Settings;
 import dev.backgroundtasks.config.WorkerSettings;
+import dev.backgroundtasks.enqueue.Enqueuer;
+import dev.backgroundtasks.enqueue.TaskDefinition;
 import dev.backgroundtasks.enqueue.TaskRegistry;
+import dev.backgroundtasks.store.Jndi;
+import dev.backgroundtasks.store.TaskStore;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import dev.backgroundtasks.store.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -10,6 +15,8 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -20,6 +27,10 @@ import java.util.logging.Logger;
 public class Lifecycle {
 
     private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
+    /** How many times start-up tries to prepare capped and cron tasks. */
+    static final int PREPARE_ATTEMPTS = 10;
+
+    private ManagedScheduledExecutorService scheduler;
 
     @Inject
     Settings settings;
@@ -33,10 +44,22 @@ public class Lifecycle {
     @Inject
     Poller poller;
 
+    @Inject
+    TaskStore store;
+
+    @Inject
+    Enqueuer enqueuer;
+
+    @Inject
+    Completions completions;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         settings.load();
         database.prepareSchema();
         int tasks = registry.all().size();
+        // Payara binds the persistence context of a library jar's beans only after the start event.
+        scheduler = Jndi.lookup(settings.worker().scheduler(), ManagedScheduledExecutorService.class);
+        scheduler.schedule(() -> prepareTasks(1), Poller.START_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         WorkerSettings worker = settings.worker();
         if (worker.enabled()) {
             poller.start();
@@ -46,7 +69,29 @@ public class Lifecycle {
         }
     }
 
+    /**
+     * Gives every capped task its lock row and every cron task its waiting run; tried again a few
+     * times when the database is not reachable yet. Until then capped tasks are not claimed and cron
+     * tasks wait, nothing runs twice.
+     */
+    private void prepareTasks(int attempt) {
+        try {
+            store.ensureCapRows(registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
+                    .map(TaskDefinition::name).toList());
+            registry.all().stream().filter(t -> t.cron() != null).forEach(enqueuer::schedule);
+        } catch (RuntimeException e) {
+            if (attempt >= PREPARE_ATTEMPTS) {
+                LOG.log(Level.SEVERE, "background-tasks could not prepare its capped and cron tasks; they do not run "
+                        + "until the application restarts", e);
+                return;
+            }
+            LOG.log(Level.WARNING, "background-tasks could not prepare its capped and cron tasks yet; trying again", e);
+            scheduler.schedule(() -> prepareTasks(attempt + 1), attempt, TimeUnit.SECONDS);
+        }
+    }
+
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        completions.stop();
         poller.stop(settings.worker().drainTimeout());
     }
 }

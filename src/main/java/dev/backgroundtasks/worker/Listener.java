@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,14 +42,14 @@ public class Listener {
     private volatile Thread thread;
 
     /** Starts listening when the database supports it and it is enabled; returns whether it did. */
-    boolean start(Runnable onNotification) {
+    boolean start(Runnable onNotification, Runnable onControl) {
         Dialect dialect = database.dialect();
         if (!settings.listen() || dialect.notifySql() == null) {
             return false;
         }
         ManagedThreadFactory threads = Jndi.lookup(settings.threadFactory(), ManagedThreadFactory.class);
         running = true;
-        thread = threads.newThread(() -> listen(dialect, onNotification));
+        thread = threads.newThread(() -> listen(dialect, onNotification, onControl));
         thread.setName("background-tasks-listener");
         thread.setDaemon(true);
         thread.start();
@@ -67,7 +68,7 @@ public class Listener {
         }
     }
 
-    private void listen(Dialect dialect, Runnable onNotification) {
+    private void listen(Dialect dialect, Runnable onNotification, Runnable onControl) {
         boolean failing = false;
         while (running) {
             try (Connection connection = database.connection()) {
@@ -78,8 +79,13 @@ public class Listener {
                 }
                 // Anything committed while the listener was away is found by this poll.
                 onNotification.run();
+                onControl.run();
                 while (running) {
-                    if (dialect.awaitNotification(connection, WAIT_MILLIS)) {
+                    List<String> payloads = dialect.awaitNotification(connection, WAIT_MILLIS);
+                    if (payloads.contains(Dialect.CONTROL)) {
+                        onControl.run();
+                    }
+                    if (!payloads.isEmpty()) {
                         onNotification.run();
                     }
                 }

@@ -2,16 +2,17 @@ package dev.backgroundtasks.worker;
 
 import dev.backgroundtasks.config.LibraryClock;
 import dev.backgroundtasks.config.WorkerSettings;
+import dev.backgroundtasks.enqueue.TaskDefinition;
+import dev.backgroundtasks.enqueue.TaskRegistry;
 import dev.backgroundtasks.enqueue.TasksCommitted;
+import dev.backgroundtasks.store.ClaimRequest;
 import dev.backgroundtasks.store.Database;
 import dev.backgroundtasks.store.HeldConnection;
 import dev.backgroundtasks.store.Jndi;
 import dev.backgroundtasks.store.TaskEntity;
 import dev.backgroundtasks.store.TaskStore;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedExecutors;
+import dev.backgroundtasks.store.UtcInstantConverter;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import jakarta.enterprise.concurrent.ManagedTask;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,21 +22,26 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * This node's worker. A claim loop on a managed thread claims due tasks for the free slots and
- * hands them to runners, long-running tasks on the managed executor, one per slot. The loop waits
+ * hands them to runners, threads of the managed thread factory, one per slot. The loop waits
  * for a signal: a commit of new tasks on this node or (through the {@link Listener}) on any node,
  * a freed slot while work may be waiting, a retry coming due, or the fallback poll timer on the
  * managed scheduled executor. The same loop enforces timeouts.
@@ -90,6 +96,9 @@ public class Poller {
     WorkerStats stats;
 
     @Inject
+    TaskRegistry registry;
+
+    @Inject
     @LibraryClock
     Clock clock;
 
@@ -106,8 +115,14 @@ public class Poller {
     private Instant claimNotBefore = Instant.MIN;
     private volatile Instant lastFailureLogged = Instant.MIN;
 
+    /** Queues no node may start tasks from now, as last read from the database. */
+    private volatile Set<String> paused = Set.of();
+    /** Task names with a concurrency cap, and the cap: claimed apart from the others. */
+    private Map<String, Integer> caps = Map.of();
+
     private ManagedScheduledExecutorService scheduler;
-    private ManagedExecutorService executor;
+    private ManagedThreadFactory threads;
+    private final AtomicInteger runnerCount = new AtomicInteger();
     private Thread loop;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
@@ -117,25 +132,29 @@ public class Poller {
             return;
         }
         scheduler = Jndi.lookup(settings.scheduler(), ManagedScheduledExecutorService.class);
-        executor = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
-        ManagedThreadFactory threads = Jndi.lookup(settings.threadFactory(), ManagedThreadFactory.class);
+        threads = Jndi.lookup(settings.threadFactory(), ManagedThreadFactory.class);
+        caps = registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
+                .collect(Collectors.toMap(TaskDefinition::name, t -> t.settings().maxRunning()));
         active = true;
         claimNotBefore = clock.instant().plus(START_DELAY);
         completer.start(threads, this::wake);
-        for (int i = 0; i < settings.concurrency(); i++) {
+        for (int i = 0; i < settings.slots(); i++) {
             startRunner();
         }
         loop = threads.newThread(this::loop);
         loop.setName("background-tasks-poller");
         loop.setDaemon(true);
         loop.start();
-        boolean listening = listener.start(this::wake);
+        boolean listening = listener.start(this::wake, this::refresh);
         timers.add(scheduler.scheduleWithFixedDelay(this::wake, START_DELAY.toMillis(),
                 settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::rescue, START_DELAY.toMillis(),
                 settings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
-        LOG.info(() -> "background-tasks worker started on node " + settings.nodeId() + ": concurrency "
-                + settings.concurrency() + ", poll interval " + settings.pollInterval()
+        timers.add(scheduler.scheduleWithFixedDelay(this::refresh, START_DELAY.toMillis(),
+                settings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
+        LOG.info(() -> "background-tasks worker started on node " + settings.nodeId() + ": "
+                + (settings.servesEveryQueue() ? "every queue, concurrency " + settings.concurrency()
+                : "queues " + settings.queues()) + ", poll interval " + settings.pollInterval()
                 + (listening ? ", woken by database notifications" : ""));
     }
 
@@ -235,34 +254,144 @@ public class Poller {
 
     private void claimIntoFreeSlots(HeldConnection connection) {
         while (active) {
-            int free = completer.isBackedUp() ? 0 : settings.concurrency() - executions.size();
-            if (free <= 0) {
+            if (completer.isBackedUp()) {
                 backlog = true;
                 return;
             }
-            int limit = Math.min(free, settings.batchSize());
-            List<TaskEntity> claimed = store.claim(connection, settings.nodeId(), clock.instant(),
-                    settings.leaseGrace().toMillis(), limit);
-            backlog = claimed.size() == limit;
-            for (TaskEntity task : claimed) {
-                Execution execution = new Execution(task);
-                executions.put(task.getId(), execution);
-                ready.add(execution);
+            Map<String, Integer> running = runningByQueue();
+            Set<String> pausedNow = paused;
+            // A claim that filled its limit may have left due work behind; so may a queue with no free slot.
+            boolean filled = false;
+            boolean full = false;
+            if (settings.servesEveryQueue()) {
+                int free = settings.concurrency() - executions.size();
+                full = free <= 0;
+                filled = !full && claim(connection, null, pausedNow, free);
+            } else {
+                for (Map.Entry<String, Integer> queue : settings.queues().entrySet()) {
+                    if (pausedNow.contains(queue.getKey())) {
+                        continue;
+                    }
+                    int free = queue.getValue() - running.getOrDefault(queue.getKey(), 0);
+                    if (free <= 0) {
+                        full = true;
+                    } else {
+                        filled |= claim(connection, queue.getKey(), pausedNow, free);
+                    }
+                }
             }
-            if (!backlog) {
+            backlog = filled || full;
+            if (!filled || !hasFreeSlot()) {
                 return;
             }
         }
     }
 
-    private void startRunner() {
-        Runnable loopTask = ManagedExecutors.managedTask(this::runTasks,
-                Map.of(ManagedTask.LONGRUNNING_HINT, "true", ManagedTask.IDENTITY_NAME, "background-tasks-runner"), null);
+    /**
+     * Claims into {@code free} slots of one queue (or of every queue but the paused ones, when
+     * {@code queue} is null): tasks without a cap first, then each capped task within its cap.
+     *
+     * @return whether due work may have been left behind: a claim filled its limit
+     */
+    private boolean claim(HeldConnection connection, String queue, Set<String> pausedNow, int free) {
+        int limit = Math.min(free, settings.batchSize());
+        ClaimRequest request = new ClaimRequest(settings.nodeId(), UtcInstantConverter.toUtc(clock.instant()),
+                settings.leaseGrace().toMillis(), limit, queue, List.copyOf(pausedNow), null, settings.ascending());
+        List<TaskEntity> claimed = store.claim(connection, request);
+        accept(claimed);
+        if (claimed.size() == limit) {
+            return true;
+        }
+        int left = free - claimed.size();
+        for (Map.Entry<String, Integer> cap : caps.entrySet()) {
+            if (left <= 0) {
+                return true;
+            }
+            ClaimRequest capped = new ClaimRequest(request.nodeId(), request.now(), request.leaseGraceMillis(),
+                    Math.min(left, settings.batchSize()), queue, request.pausedQueues(), cap.getKey(), settings.ascending());
+            List<TaskEntity> runs = store.claimCapped(connection, capped, cap.getValue());
+            accept(runs);
+            left -= runs.size();
+        }
+        return false;
+    }
+
+    private void accept(List<TaskEntity> claimed) {
+        for (TaskEntity task : claimed) {
+            Execution execution = new Execution(task);
+            executions.put(task.getId(), execution);
+            ready.add(execution);
+        }
+    }
+
+    private boolean hasFreeSlot() {
+        if (settings.servesEveryQueue()) {
+            return executions.size() < settings.concurrency();
+        }
+        Map<String, Integer> running = runningByQueue();
+        return settings.queues().entrySet().stream()
+                .anyMatch(q -> !paused.contains(q.getKey()) && running.getOrDefault(q.getKey(), 0) < q.getValue());
+    }
+
+    private Map<String, Integer> runningByQueue() {
+        Map<String, Integer> running = new HashMap<>();
+        for (Execution execution : executions.values()) {
+            running.merge(execution.task.getQueue(), 1, Integer::sum);
+        }
+        return running;
+    }
+
+    /**
+     * Re-reads what other nodes may have changed: the paused queues (waking the loop when one was
+     * resumed) and cancellation requests for the tasks running here.
+     */
+    public void refresh() {
+        if (!active) {
+            return;
+        }
         try {
-            executor.execute(loopTask);
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.WARNING, "The executor " + settings.executor() + " refused a task runner; this node runs "
-                    + "fewer tasks at once than background-tasks.worker.concurrency", e);
+            Set<String> now = store.pausedQueues();
+            Set<String> before = paused;
+            paused = Set.copyOf(now);
+            if (!now.containsAll(before)) {
+                wake();
+            }
+            if (!executions.isEmpty()) {
+                store.cancelRequested(settings.nodeId()).forEach(this::cancelLocal);
+            }
+        } catch (RuntimeException e) {
+            logFailure("could not read paused queues and cancellation requests", e);
+        }
+    }
+
+    /** Asks a task running on this node to stop; false when it does not run here. */
+    public boolean cancelLocal(long id) {
+        Execution execution = executions.get(id);
+        if (execution == null) {
+            return false;
+        }
+        if (!execution.cancelRequested) {
+            LOG.info(() -> "Cancelling task " + id + " (" + execution.task.getTaskName() + ") at a cancellation request");
+        }
+        execution.cancel();
+        return true;
+    }
+
+    /**
+     * Starts one runner on a thread of the managed thread factory, which carries the application's
+     * context. Not on the managed executor: runners never return, and a server whose default
+     * executor has a fixed pool and an unbounded queue (WildFly: twice the cores) would give them
+     * every thread and leave the application's own asynchronous work queued forever.
+     */
+    private void startRunner() {
+        try {
+            Thread runner = threads.newThread(this::runTasks);
+            runner.setName("background-tasks-runner-" + runnerCount.incrementAndGet());
+            runner.setDaemon(true);
+            runner.start();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The thread factory " + settings.threadFactory() + " refused a task runner; this node "
+                    + "runs fewer tasks at once than configured", e);
         }
     }
 
@@ -292,7 +421,20 @@ public class Poller {
         execution.thread = Thread.currentThread();
         execution.startedAt = clock.instant();
         execution.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(task.getTimeoutMillis());
-        Attempt attempt = runner.invoke(task);
+        Attempt attempt;
+        CurrentTask.set(execution);
+        try {
+            if (execution.cancelRequested) {
+                attempt = Attempt.Failed.permanently("Cancelled before it started");
+            } else {
+                attempt = runner.invoke(task);
+            }
+        } finally {
+            CurrentTask.clear();
+        }
+        if (execution.cancelRequested && attempt instanceof Attempt.Failed failed) {
+            attempt = new Attempt.Cancelled(failed.error());
+        }
         if (execution.settle()) {
             finish(execution, attempt);
             return true;

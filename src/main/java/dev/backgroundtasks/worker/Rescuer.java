@@ -1,6 +1,7 @@
 package dev.backgroundtasks.worker;
 
 import dev.backgroundtasks.config.LibraryClock;
+import dev.backgroundtasks.enqueue.Schedule;
 import dev.backgroundtasks.store.TaskEntity;
 import dev.backgroundtasks.store.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,7 +46,7 @@ public class Rescuer {
         TaskStore.Rescue pass;
         do {
             Instant now = clock.instant();
-            pass = store.rescueExpired(now, BATCH, row -> reason(row, now));
+            pass = store.rescueExpired(now, BATCH, row -> reason(row, now), row -> Schedule.following(row, now, false));
             total += pass.expired();
             pass.failed().forEach(archiver::notifyFailed);
         } while (pass.expired() == BATCH);

@@ -17,12 +17,26 @@ CREATE TABLE IF NOT EXISTS background_task (
     locked_by      VARCHAR(100),
     locked_until   TIMESTAMP,
     last_error     CHARACTER VARYING,
-    created_at     TIMESTAMP         NOT NULL
+    created_at     TIMESTAMP         NOT NULL,
+    dedupe_key     VARCHAR(255),
+    schedule       VARCHAR(300),
+    max_running    INTEGER,
+    cancel_requested BOOLEAN         NOT NULL DEFAULT FALSE
 );
 
--- H2 has no partial indexes: unclaimed rows lead, in claim order.
+-- H2 has no partial indexes: unclaimed rows of uncapped tasks lead, in claim order.
 CREATE INDEX IF NOT EXISTS background_task_ready
-    ON background_task (locked_by, priority DESC, run_at, id);
+    ON background_task (locked_by, max_running, priority DESC, run_at, id);
+
+CREATE INDEX IF NOT EXISTS background_task_ready_queue
+    ON background_task (locked_by, max_running, queue, priority DESC, run_at, id);
+
+CREATE INDEX IF NOT EXISTS background_task_capped
+    ON background_task (task_name, locked_by, priority DESC, run_at, id);
+
+-- A claim clears dedupe_key, so only waiting tasks hold one (NULLs never collide).
+CREATE UNIQUE INDEX IF NOT EXISTS background_task_dedupe
+    ON background_task (dedupe_key);
 
 CREATE TABLE IF NOT EXISTS background_task_completed (
     id             BIGINT            PRIMARY KEY,
@@ -45,3 +59,13 @@ CREATE TABLE IF NOT EXISTS background_task_completed (
 
 CREATE INDEX IF NOT EXISTS background_task_completed_finished
     ON background_task_completed (finished_at);
+
+CREATE TABLE IF NOT EXISTS background_task_queue (
+    queue          VARCHAR(100)      PRIMARY KEY,
+    paused         BOOLEAN           NOT NULL,
+    changed_at     TIMESTAMP         NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS background_task_cap (
+    task_name      VARCHAR(255)      PRIMARY KEY
+);

@@ -6,8 +6,10 @@ CREATE SEQUENCE IF NOT EXISTS background_task_seq START WITH 50 INCREMENT BY 50;
 
 -- Pending and running tasks only: finished work moves to background_task_completed at once,
 -- so the table the workers poll stays small.
--- MariaDB has no partial indexes: in background_task_ready the unclaimed rows (locked_by NULL)
--- come first, in claim order, and the claim reads just that prefix.
+-- MariaDB has no partial indexes: in background_task_ready the unclaimed rows of uncapped tasks
+-- (locked_by and max_running NULL) come first, in claim order, and the claim reads just that
+-- prefix; background_task_ready_queue does the same per queue. A claim clears dedupe_key, so the
+-- unique index holds the keys of waiting tasks only (NULLs never collide).
 CREATE TABLE IF NOT EXISTS background_task (
     id             BIGINT       NOT NULL PRIMARY KEY,
     task_name      VARCHAR(255) NOT NULL,
@@ -22,8 +24,15 @@ CREATE TABLE IF NOT EXISTS background_task (
     locked_until   DATETIME(6),
     last_error     LONGTEXT,
     created_at     DATETIME(6)  NOT NULL,
-    INDEX background_task_ready (locked_by, priority DESC, run_at, id),
-    INDEX background_task_lease (locked_until)
+    dedupe_key     VARCHAR(255),
+    schedule       VARCHAR(300),
+    max_running    INT,
+    cancel_requested BOOLEAN    NOT NULL DEFAULT FALSE,
+    INDEX background_task_ready (locked_by, max_running, priority DESC, run_at, id),
+    INDEX background_task_ready_queue (locked_by, max_running, queue, priority DESC, run_at, id),
+    INDEX background_task_capped (task_name, locked_by, priority DESC, run_at, id),
+    INDEX background_task_lease (locked_until),
+    UNIQUE INDEX background_task_dedupe (dedupe_key)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 CREATE TABLE IF NOT EXISTS background_task_completed (
@@ -44,4 +53,16 @@ CREATE TABLE IF NOT EXISTS background_task_completed (
     started_at     DATETIME(6),
     finished_at    DATETIME(6)  NOT NULL,
     INDEX background_task_completed_finished (finished_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- Queues paused at run time, for every node; a queue without a row is running.
+CREATE TABLE IF NOT EXISTS background_task_queue (
+    queue          VARCHAR(100) NOT NULL PRIMARY KEY,
+    paused         BOOLEAN      NOT NULL,
+    changed_at     DATETIME(6)  NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- One row per task name with a concurrency cap: claims of that task lock it, one node at a time.
+CREATE TABLE IF NOT EXISTS background_task_cap (
+    task_name      VARCHAR(255) NOT NULL PRIMARY KEY
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -19,14 +19,33 @@ CREATE TABLE IF NOT EXISTS background_task (
     locked_by      VARCHAR(100),
     locked_until   TIMESTAMP,
     last_error     TEXT,
-    created_at     TIMESTAMP    NOT NULL
+    created_at     TIMESTAMP    NOT NULL,
+    dedupe_key     VARCHAR(255),
+    schedule       VARCHAR(300),
+    max_running    INTEGER,
+    cancel_requested BOOLEAN    NOT NULL DEFAULT FALSE
 );
 
 -- The claim reads the ready set in exactly this order and stops after LIMIT rows;
--- the index holds only unclaimed rows.
+-- the index holds only unclaimed rows of tasks without a concurrency cap.
 CREATE INDEX IF NOT EXISTS background_task_ready
     ON background_task (priority DESC, run_at, id)
-    WHERE locked_by IS NULL;
+    WHERE locked_by IS NULL AND max_running IS NULL;
+
+-- The same, one queue at a time, for nodes that serve chosen queues.
+CREATE INDEX IF NOT EXISTS background_task_ready_queue
+    ON background_task (queue, priority DESC, run_at, id)
+    WHERE locked_by IS NULL AND max_running IS NULL;
+
+-- Tasks with a concurrency cap: claimed one task name at a time, and counted while running.
+CREATE INDEX IF NOT EXISTS background_task_capped
+    ON background_task (task_name, priority DESC, run_at, id)
+    WHERE max_running IS NOT NULL;
+
+-- One pending task per dedupe key; a claim clears the key, so only waiting tasks hold one.
+CREATE UNIQUE INDEX IF NOT EXISTS background_task_dedupe
+    ON background_task (dedupe_key)
+    WHERE dedupe_key IS NOT NULL;
 
 -- Finds claimed rows whose lease has run out.
 CREATE INDEX IF NOT EXISTS background_task_lease
@@ -54,3 +73,15 @@ CREATE TABLE IF NOT EXISTS background_task_completed (
 
 CREATE INDEX IF NOT EXISTS background_task_completed_finished
     ON background_task_completed (finished_at);
+
+-- Queues paused at run time, for every node; a queue without a row is running.
+CREATE TABLE IF NOT EXISTS background_task_queue (
+    queue          VARCHAR(100) PRIMARY KEY,
+    paused         BOOLEAN      NOT NULL,
+    changed_at     TIMESTAMP    NOT NULL
+);
+
+-- One row per task name with a concurrency cap: claims of that task lock it, one node at a time.
+CREATE TABLE IF NOT EXISTS background_task_cap (
+    task_name      VARCHAR(255) PRIMARY KEY
+);

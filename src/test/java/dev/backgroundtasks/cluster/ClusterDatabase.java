@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The database a cluster test's nodes share, read and written directly, as an operator would. */
@@ -33,6 +35,21 @@ record ClusterDatabase(String url, String user, String password) {
                 rows.next();
                 return rows.getLong(1);
             }
+        }
+    }
+
+    List<String> strings(String query, Object... params) throws SQLException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(query)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
         }
     }
 

@@ -59,6 +59,35 @@ class ConfigReaderTest {
     }
 
     @Test
+    void queuesListTheirSlotsInOrder() {
+        WorkerSettings every = WorkerSettings.read(reader(Map.of("background-tasks.worker.concurrency", "6")));
+        assertEquals(true, every.servesEveryQueue());
+        assertEquals(6, every.slots());
+        assertEquals(false, every.ascending());
+        WorkerSettings chosen = WorkerSettings.read(reader(Map.of(
+                "background-tasks.worker.queues", " default:4, mail:2 ,reports",
+                "background-tasks.worker.concurrency", "3",
+                "background-tasks.worker.priority-order", "Ascending")));
+        assertEquals(java.util.List.of("default", "mail", "reports"), java.util.List.copyOf(chosen.queues().keySet()));
+        assertEquals(Map.of("default", 4, "mail", 2, "reports", 3), chosen.queues());
+        assertEquals(9, chosen.slots());
+        assertEquals(true, chosen.ascending());
+    }
+
+    @Test
+    void badQueueListsNameTheQueue() {
+        assertEquals("background-tasks.worker.queues=mail:0: the slots of queue 'mail' must be a whole number within 1..1000, got '0'",
+                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                        reader(Map.of("background-tasks.worker.queues", "mail:0")))).getMessage());
+        assertEquals("background-tasks.worker.queues=a:1,a:2: queue 'a' is listed twice",
+                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                        reader(Map.of("background-tasks.worker.queues", "a:1,a:2")))).getMessage());
+        assertEquals("background-tasks.worker.priority-order=random: must be descending (higher priorities first) or ascending",
+                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                        reader(Map.of("background-tasks.worker.priority-order", "random")))).getMessage());
+    }
+
+    @Test
     void perTaskPropertiesOverrideOnlyWhatTheySet() {
         ConfigReader config = reader(Map.of(
                 "background-tasks.task.timeout", "PT1M",

@@ -1,0 +1,17 @@
+package dev.backgroundtasks;
+
+/** Thrown by {@link TaskQueue} when no task, waiting, running or archived, has the given id. */
+public class NoSuchTaskException extends IllegalArgumentException {
+
+    private final TaskId id;
+
+    public NoSuchTaskException(TaskId id) {
+        super("No task has id " + id + ": it never existed, or its archive row was removed");
+        this.id = id;
+    }
+
+    /** The id asked for. */
+    public TaskId id() {
+        return id;
+    }
+}

@@ -13,11 +13,17 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /** Stores notes and has them summarised in the background. */
@@ -68,10 +74,53 @@ public class NoteResource {
         if (em.find(Note.class, id) == null) {
             return error(Response.Status.NOT_FOUND, "No note " + id);
         }
-        TaskId task = tasks.enqueue(NoteTasks.SUMMARIZE, TaskOptions.defaults().priority(10), id);
+        // One waiting summary per note, however often this is called: a repeat call returns it.
+        TaskId task = tasks.enqueue(NoteTasks.SUMMARIZE, TaskOptions.defaults().priority(10).dedupeKey("summary:" + id), id);
         return Response.accepted(Map.of("taskId", task.value()))
                 .location(URI.create("tasks/" + task.value()))
                 .build();
+    }
+
+    /**
+     * Like {@link #resummarize}, without holding the request thread on the database: the call is
+     * checked at once and stored on the managed executor, and the response is sent when it committed.
+     */
+    @POST
+    @Path("{id}/summaries/async")
+    public void resummarizeAsync(@PathParam("id") long id, @Suspended AsyncResponse response) {
+        tasks.enqueueAsync(NoteTasks.SUMMARIZE, TaskOptions.defaults().priority(10), id)
+                .whenComplete((task, error) -> response.resume(error != null
+                        ? error(Response.Status.SERVICE_UNAVAILABLE, "The task could not be stored: " + error)
+                        : Response.accepted(Map.of("taskId", task.value())).location(URI.create("tasks/" + task.value())).build()));
+    }
+
+    /**
+     * Reminds about a note every {@code every} (ISO-8601, at least a minute), first after one
+     * interval, until {@code until} if given; answers with the first run's task id.
+     */
+    @POST
+    @Path("{id}/reminders")
+    @Transactional
+    public Response remind(@PathParam("id") long id, @QueryParam("every") String every, @QueryParam("until") String until) {
+        if (em.find(Note.class, id) == null) {
+            return error(Response.Status.NOT_FOUND, "No note " + id);
+        }
+        TaskOptions options;
+        try {
+            Duration interval = Duration.parse(every == null ? "" : every);
+            if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
+                return error(Response.Status.BAD_REQUEST, "every must be at least PT1M, got " + every);
+            }
+            options = TaskOptions.in(interval).repeatEvery(interval);
+            if (until != null) {
+                options = options.repeatUntil(Instant.parse(until));
+            }
+        } catch (DateTimeException e) {
+            return error(Response.Status.BAD_REQUEST, "every must be an ISO-8601 duration such as PT1H and until an "
+                    + "instant such as 2030-01-01T00:00:00Z: " + e.getMessage());
+        }
+        TaskId task = tasks.enqueue(NoteTasks.REMIND, options, id);
+        return Response.accepted(Map.of("taskId", task.value())).location(URI.create("tasks/" + task.value())).build();
     }
 
     static Response error(Response.Status status, String message) {

@@ -98,6 +98,56 @@ class ExampleIT {
     }
 
     @Test
+    void anAsyncResourceEnqueuesAndAnotherAnswersWithTheOutcome() throws Exception {
+        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("four words in async")));
+        long noteId = json(created).getJsonNumber("id").longValue();
+
+        HttpResponse<String> accepted = send(at("notes/" + noteId + "/summaries/async").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        long taskId = json(accepted).getJsonNumber("taskId").longValue();
+
+        // One request that the server answers when the task is archived.
+        HttpResponse<String> outcome = send(at("tasks/" + taskId + "/outcome?wait=PT20S").GET());
+        assertEquals(200, outcome.statusCode(), outcome.body());
+        assertEquals("SUCCEEDED", json(outcome).getString("state"));
+        assertEquals("4", json(outcome).getString("resultJson"));
+
+        HttpResponse<String> unknown = send(at("tasks/999999999/outcome").GET());
+        assertEquals(404, unknown.statusCode());
+        HttpResponse<String> badWait = send(at("tasks/" + taskId + "/outcome?wait=forever").GET());
+        assertEquals(400, badWait.statusCode());
+        assertTrue(json(badWait).getString("error").contains("forever"), badWait.body());
+    }
+
+    @Test
+    void aRepeatingReminderRunsNowWhenAskedAndQueuesPauseAndResume() throws Exception {
+        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("remind me")));
+        long noteId = json(created).getJsonNumber("id").longValue();
+
+        HttpResponse<String> reminder = send(at("notes/" + noteId + "/reminders?every=PT1H").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(202, reminder.statusCode(), reminder.body());
+        long taskId = json(reminder).getJsonNumber("taskId").longValue();
+        assertEquals("PENDING", get("tasks/" + taskId).getString("state"), "the first reminder is an hour away");
+
+        assertEquals(204, send(at("tasks/" + taskId + "/run").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        HttpResponse<String> outcome = send(at("tasks/" + taskId + "/outcome?wait=PT20S").GET());
+        assertEquals("SUCCEEDED", json(outcome).getString("state"), outcome.body());
+        assertTrue(json(outcome).getString("resultJson").contains("Reminder about note " + noteId), outcome.body());
+
+        HttpResponse<String> again = send(at("tasks/" + taskId + "/run").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(409, again.statusCode(), "a finished run cannot run again");
+        assertTrue(json(again).getString("error").contains("SUCCEEDED"), again.body());
+        assertEquals(404, send(at("tasks/999999999").DELETE()).statusCode());
+
+        assertEquals(204, send(at("queues/reports/pause").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals("[\"reports\"]", send(at("queues/paused").GET()).body());
+        assertEquals(204, send(at("queues/reports/resume").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals("[]", send(at("queues/paused").GET()).body());
+    }
+
+    @Test
     void badRequestsGetJsonErrors() throws Exception {
         HttpResponse<String> blank = send(at("notes").header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("  ")));

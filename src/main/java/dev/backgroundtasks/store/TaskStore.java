@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -231,6 +232,28 @@ public class TaskStore {
         } catch (SQLException e) {
             throw new IllegalStateException("Claiming runs of capped task " + request.cappedTask() + " failed: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Gives the waiting rows of each task the cap the deployment declares now (none for the names in
+     * {@code uncapped}): rows stored under an earlier cap would otherwise be claimed the old way, and
+     * rows of a task whose cap was removed would never be claimed at all.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public void applyCaps(Map<String, Integer> caps, Collection<String> uncapped) {
+        for (Map.Entry<String, Integer> cap : caps.entrySet()) {
+            em.createNativeQuery("UPDATE background_task SET max_running = ?2 "
+                            + "WHERE task_name = ?1 AND locked_by IS NULL AND (max_running IS NULL OR max_running <> ?2)")
+                    .setParameter(1, cap.getKey())
+                    .setParameter(2, cap.getValue())
+                    .executeUpdate();
+        }
+        for (String name : uncapped) {
+            em.createNativeQuery("UPDATE background_task SET max_running = NULL "
+                            + "WHERE task_name = ?1 AND locked_by IS NULL AND max_running IS NOT NULL")
+                    .setParameter(1, name)
+                    .executeUpdate();
         }
     }
 
@@ -480,9 +503,12 @@ public class TaskStore {
             }
             // Claimed since it was read: it is running now.
         }
-        em.createNativeQuery("UPDATE background_task SET cancel_requested = TRUE WHERE id = ?1")
+        int flagged = em.createNativeQuery("UPDATE background_task SET cancel_requested = TRUE WHERE id = ?1")
                 .setParameter(1, id.value())
                 .executeUpdate();
+        if (flagged == 0) {
+            unfinished(id, "it finished before it could be cancelled");
+        }
         notifyControl();
         afterCommit(() -> cancelled.accept(null));
         return TaskState.RUNNING;

@@ -15,7 +15,9 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -70,14 +72,17 @@ public class Lifecycle {
     }
 
     /**
-     * Gives every capped task its lock row and every cron task its waiting run; tried again a few
+     * Gives every capped task its lock row and its waiting rows their current cap, and every cron
+     * task its waiting run; tried again a few
      * times when the database is not reachable yet. Until then capped tasks are not claimed and cron
      * tasks wait, nothing runs twice.
      */
     private void prepareTasks(int attempt) {
         try {
-            store.ensureCapRows(registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
-                    .map(TaskDefinition::name).toList());
+            Map<String, Integer> caps = registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
+                    .collect(Collectors.toMap(TaskDefinition::name, t -> t.settings().maxRunning()));
+            store.ensureCapRows(caps.keySet());
+            store.applyCaps(caps, registry.all().stream().map(TaskDefinition::name).filter(n -> !caps.containsKey(n)).toList());
             registry.all().stream().filter(t -> t.cron() != null).forEach(enqueuer::schedule);
         } catch (RuntimeException e) {
             if (attempt >= PREPARE_ATTEMPTS) {

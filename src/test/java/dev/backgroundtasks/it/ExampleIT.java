@@ -64,6 +64,14 @@ class ExampleIT {
         return json(response);
     }
 
+    /** Stores a note and answers its id. */
+    private long createNote(String text) throws Exception {
+        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
+        assertEquals(201, created.statusCode(), created.body());
+        return json(created).getJsonNumber("id").longValue();
+    }
+
     @Test
     void aStoredNoteIsSummarisedInTheBackground() throws Exception {
         HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
@@ -80,9 +88,7 @@ class ExampleIT {
 
     @Test
     void aTaskEnqueuedByNameCanBeFollowedToItsResult() throws Exception {
-        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("three short words")));
-        long noteId = json(created).getJsonNumber("id").longValue();
+        long noteId = createNote("three short words");
 
         HttpResponse<String> accepted = send(at("notes/" + noteId + "/summaries").POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(202, accepted.statusCode(), accepted.body());
@@ -99,9 +105,7 @@ class ExampleIT {
 
     @Test
     void anAsyncResourceEnqueuesAndAnotherAnswersWithTheOutcome() throws Exception {
-        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("four words in async")));
-        long noteId = json(created).getJsonNumber("id").longValue();
+        long noteId = createNote("four words in async");
 
         HttpResponse<String> accepted = send(at("notes/" + noteId + "/summaries/async").POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(202, accepted.statusCode(), accepted.body());
@@ -122,9 +126,7 @@ class ExampleIT {
 
     @Test
     void aRepeatingReminderRunsNowWhenAskedAndQueuesPauseAndResume() throws Exception {
-        HttpResponse<String> created = send(at("notes").header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("remind me")));
-        long noteId = json(created).getJsonNumber("id").longValue();
+        long noteId = createNote("remind me");
 
         HttpResponse<String> reminder = send(at("notes/" + noteId + "/reminders?every=PT1H").POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(202, reminder.statusCode(), reminder.body());

@@ -31,8 +31,12 @@ final class Execution {
         this.cancelRequested = task.isCancelRequested();
     }
 
-    /** Asks the running task to stop: the flag its context shows, and an interrupt of its thread. */
-    void cancel() {
+    /**
+     * Asks the running task to stop: the flag its context shows, and an interrupt of its thread.
+     * Synchronized with {@link #settle()}, so the interrupt never reaches a runner that has
+     * already settled the task and moved on to storing its outcome.
+     */
+    synchronized void cancel() {
         cancelRequested = true;
         Thread t = thread;
         if (t != null && state.get() == RUNNING) {
@@ -46,7 +50,7 @@ final class Execution {
     }
 
     /** The completion or the timeout claims the outcome; false for whichever comes second. */
-    boolean settle() {
+    synchronized boolean settle() {
         return state.compareAndSet(RUNNING, SETTLED);
     }
 

@@ -436,6 +436,10 @@ public class Poller {
             attempt = new Attempt.Cancelled(failed.error());
         }
         if (execution.settle()) {
+            // No interrupt can follow a settle; one that came during the task (a cancel, or the
+            // task's own) must not reach the outcome's writes: a connection pool may refuse to
+            // hand an interrupted thread a connection (WildFly's does).
+            Thread.interrupted();
             finish(execution, attempt);
             return true;
         }

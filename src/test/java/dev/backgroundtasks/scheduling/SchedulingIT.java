@@ -18,6 +18,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,11 +43,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * When and in what order tasks run, and what the application can do with them, on one Payara Micro
- * node against PostgreSQL. This node serves three queues: {@code default} with 4 slots,
+ * When and in what order tasks run, and what the application can do with them, on one node (every
+ * server and database of the portability suite). This node serves three queues: {@code default} with 4 slots,
  * {@code limited} with 2 and {@code ordered} with 1; any other queue is not its business.
  */
 @ExtendWith(ArquillianExtension.class)
+@Tag("portable")
 class SchedulingIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(15);

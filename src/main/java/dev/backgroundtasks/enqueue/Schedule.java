@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -159,9 +160,15 @@ public sealed interface Schedule {
             return "cron " + zone.getId() + " " + expression;
         }
 
-        /** The first time of the schedule strictly after {@code after}. */
+        /**
+         * The first time of the schedule strictly after {@code after}, in whole seconds. (cron-utils
+         * keeps the fraction of a second it is given when only the seconds field moves, so an
+         * every-second schedule would drift off its grid with every run.)
+         */
         public Optional<Instant> firstAfter(Instant after) {
-            return executionTime.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+            Instant whole = after.truncatedTo(ChronoUnit.SECONDS);
+            return executionTime.nextExecution(ZonedDateTime.ofInstant(whole, zone))
+                    .map(next -> next.toInstant().truncatedTo(ChronoUnit.SECONDS));
         }
 
         @Override

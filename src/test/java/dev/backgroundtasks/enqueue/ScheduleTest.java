@@ -48,6 +48,15 @@ class ScheduleTest {
     }
 
     @Test
+    void cronStaysOnItsGridWhenRunsEndBetweenSeconds() {
+        Schedule.Cron everySecond = Schedule.Cron.of("* * * * * *", "UTC");
+        assertEquals(Optional.of(T0.plusSeconds(2)), everySecond.next(T0.plusSeconds(1), T0.plusMillis(1640)));
+        assertEquals(Optional.of(T0.plusSeconds(1)), everySecond.firstAfter(T0.plusNanos(1)));
+        Schedule.Cron everyMinute = Schedule.Cron.of("* * * * *", "UTC");
+        assertEquals(Optional.of(T0.plusSeconds(60)), everyMinute.next(T0, T0.plusMillis(30_250)));
+    }
+
+    @Test
     void cronReadsItsTimesInItsZone() {
         Schedule.Cron nineInParis = Schedule.Cron.of("0 9 * * *", "Europe/Paris");
         assertEquals(Optional.of(Instant.parse("2026-11-26T08:00:00Z")), nineInParis.firstAfter(T0));

@@ -22,6 +22,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -289,31 +290,35 @@ public class Poller {
 
     /**
      * Claims into {@code free} slots of one queue (or of every queue but the paused ones, when
-     * {@code queue} is null): tasks without a cap first, then each capped task within its cap.
+     * {@code queue} is null): each capped task within its cap, then tasks without a cap.
      *
      * @return whether due work may have been left behind: a claim filled its limit
      */
     private boolean claim(HeldConnection connection, String queue, Set<String> pausedNow, int free) {
-        int limit = Math.min(free, settings.batchSize());
-        ClaimRequest request = new ClaimRequest(settings.nodeId(), UtcInstantConverter.toUtc(clock.instant()),
-                settings.leaseGrace().toMillis(), limit, queue, List.copyOf(pausedNow), null, settings.ascending());
-        List<TaskEntity> claimed = store.claim(connection, request);
-        accept(claimed);
-        if (claimed.size() == limit) {
-            return true;
-        }
-        int left = free - claimed.size();
+        LocalDateTime now = UtcInstantConverter.toUtc(clock.instant());
+        List<String> paused = List.copyOf(pausedNow);
+        long grace = settings.leaseGrace().toMillis();
+        int left = free;
+        // Capped tasks first: their caps bound the slots they can take, and a backlog of uncapped
+        // work fills every claim, which would keep them waiting whatever their priority.
         for (Map.Entry<String, Integer> cap : caps.entrySet()) {
             if (left <= 0) {
                 return true;
             }
-            ClaimRequest capped = new ClaimRequest(request.nodeId(), request.now(), request.leaseGraceMillis(),
-                    Math.min(left, settings.batchSize()), queue, request.pausedQueues(), cap.getKey(), settings.ascending());
+            ClaimRequest capped = new ClaimRequest(settings.nodeId(), now, grace, Math.min(left, settings.batchSize()),
+                    queue, paused, cap.getKey(), settings.ascending());
             List<TaskEntity> runs = store.claimCapped(connection, capped, cap.getValue());
             accept(runs);
             left -= runs.size();
         }
-        return false;
+        if (left <= 0) {
+            return true;
+        }
+        int limit = Math.min(left, settings.batchSize());
+        List<TaskEntity> claimed = store.claim(connection,
+                new ClaimRequest(settings.nodeId(), now, grace, limit, queue, paused, null, settings.ascending()));
+        accept(claimed);
+        return claimed.size() == limit;
     }
 
     private void accept(List<TaskEntity> claimed) {

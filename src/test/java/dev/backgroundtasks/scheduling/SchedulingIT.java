@@ -121,6 +121,20 @@ class SchedulingIT {
     }
 
     @Test
+    void aCappedTaskKeepsItsPlaceAheadOfABacklogOfUncappedWork() throws Exception {
+        UserTransaction tx = transaction();
+        tx.begin();
+        for (int i = 0; i < 4; i++) {
+            queue.enqueue("sched.note", TaskOptions.defaults().queue("ordered"), "mixed", "uncapped");
+        }
+        queue.enqueue("sched.capped", TaskOptions.defaults().queue("ordered").priority(5), "mixed", "capped");
+        tx.commit();
+
+        await().atMost(PROMPTLY).until(() -> runs.of("mixed").size() == 5);
+        assertEquals("capped", runs.values("mixed").get(0), "the capped task has the highest priority: " + runs.values("mixed"));
+    }
+
+    @Test
     void aNodeRunsOnlyItsQueuesAndNoMoreAtOnceThanEachAllows() throws Exception {
         TaskId elsewhere = queue.enqueue("sched.note", TaskOptions.defaults().queue("elsewhere"), "elsewhere", "x");
         UserTransaction tx = transaction();

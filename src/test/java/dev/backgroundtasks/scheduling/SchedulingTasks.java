@@ -52,6 +52,12 @@ public class SchedulingTasks {
         return "done on attempt " + context.attempt();
     }
 
+    /** Records its run; never more than one run at a time in the cluster. */
+    @Background(name = "sched.capped", maxRunning = 1)
+    public void capped(String key, String value) {
+        record(key, value);
+    }
+
     /** Returns a value to store. */
     @Background(name = "sched.sum")
     public long sum(long a, long b) {

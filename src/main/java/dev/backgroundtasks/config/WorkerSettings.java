@@ -75,10 +75,11 @@ public record WorkerSettings(
             throw new IllegalArgumentException(ConfigReader.PREFIX + "node-id=" + nodeId
                     + ": must be at most " + MAX_NODE_ID_LENGTH + " characters");
         }
+        int concurrency = config.integer("worker.concurrency", CONCURRENCY_DEFAULT, 1, 1000);
         return new WorkerSettings(
                 config.bool("worker.enabled", ENABLED_DEFAULT),
                 nodeId,
-                config.integer("worker.concurrency", CONCURRENCY_DEFAULT, 1, 1000),
+                concurrency,
                 config.duration("worker.poll-interval", POLL_INTERVAL_DEFAULT, Duration.ofMillis(10)),
                 config.integer("worker.batch-size", BATCH_SIZE_DEFAULT, 1, 10_000),
                 config.duration("worker.lease-grace", LEASE_GRACE_DEFAULT, Duration.ZERO),
@@ -90,7 +91,7 @@ public record WorkerSettings(
                 config.duration("worker.archive-delay", ARCHIVE_DELAY_DEFAULT, Duration.ZERO),
                 config.bool("worker.listen", true),
                 config.string("worker.thread-factory", THREAD_FACTORY_DEFAULT),
-                queues(config),
+                queues(config, concurrency),
                 ascending(config),
                 config.duration("worker.refresh-interval", REFRESH_INTERVAL_DEFAULT, Duration.ofMillis(10)));
     }
@@ -111,13 +112,12 @@ public record WorkerSettings(
 
     /**
      * {@code background-tasks.worker.queues}: {@code name:slots} pairs separated by commas; a name
-     * without slots gets {@code worker.concurrency}.
+     * without slots gets {@code concurrency}.
      */
-    static Map<String, Integer> queues(ConfigReader config) {
+    static Map<String, Integer> queues(ConfigReader config, int concurrency) {
         String property = ConfigReader.PREFIX + "worker.queues";
         Map<String, Integer> queues = new LinkedHashMap<>();
         String text = config.string("worker.queues").orElse("");
-        int fallback = config.integer("worker.concurrency", CONCURRENCY_DEFAULT, 1, 1000);
         for (String entry : text.split(",")) {
             if (entry.isBlank()) {
                 continue;
@@ -125,7 +125,7 @@ public record WorkerSettings(
             int colon = entry.lastIndexOf(':');
             String name = (colon < 0 ? entry : entry.substring(0, colon)).strip();
             TaskOptions.checkQueue(property + ": queue", name);
-            int slots = fallback;
+            int slots = concurrency;
             if (colon >= 0) {
                 String count = entry.substring(colon + 1).strip();
                 try {

@@ -54,6 +54,8 @@ public class TaskQueueBean implements TaskQueue {
     @LibraryClock
     Clock clock;
 
+    private volatile ManagedExecutorService executor;
+
     @Override
     public TaskId enqueue(String taskName, TaskOptions options, Object... args) {
         return enqueuer.enqueue(task(taskName), options, args);
@@ -64,8 +66,17 @@ public class TaskQueueBean implements TaskQueue {
         TaskOptions call = options == null ? TaskOptions.defaults() : options;
         // Checked on the caller's thread: a bad call throws here, before anything is stored.
         TaskEntity row = enqueuer.prepare(task(taskName), call, args);
-        ManagedExecutorService executor = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
-        return executor.supplyAsync(() -> enqueuer.store(row, call));
+        return executor().supplyAsync(() -> enqueuer.store(row, call));
+    }
+
+    /** Looked up once, at the first asynchronous enqueue, not once per call. */
+    private ManagedExecutorService executor() {
+        ManagedExecutorService e = executor;
+        if (e == null) {
+            e = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
+            executor = e;
+        }
+        return e;
     }
 
     private TaskDefinition task(String taskName) {

@@ -428,10 +428,8 @@ public class TaskStore {
     public Optional<TaskInfo> find(TaskId id, Instant now) {
         TaskEntity pending = em.find(TaskEntity.class, id.value());
         if (pending != null) {
-            boolean running = pending.getLockedBy() != null
-                    && pending.getLockedUntil() != null && pending.getLockedUntil().isAfter(now);
             return Optional.of(new TaskInfo(id, pending.getTaskName(), pending.getQueue(),
-                    running ? TaskState.RUNNING : TaskState.PENDING, pending.getPriority(), pending.getAttempts(),
+                    state(pending, now), pending.getPriority(), pending.getAttempts(),
                     pending.getMaxAttempts(), pending.getCreatedAt(), pending.getRunAt(), null, null, null,
                     pending.getLastError()));
         }

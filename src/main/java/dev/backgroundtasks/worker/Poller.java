@@ -415,8 +415,6 @@ public class Poller {
             if (!runOne(execution)) {
                 return;
             }
-            // A timeout's interrupt that arrived as the task returned must not reach the next task.
-            Thread.interrupted();
         }
     }
 
@@ -441,9 +439,10 @@ public class Poller {
             attempt = new Attempt.Cancelled(failed.error());
         }
         if (execution.settle()) {
-            // No interrupt can follow a settle; one that came during the task (a cancel, or the
-            // task's own) must not reach the outcome's writes: a connection pool may refuse to
-            // hand an interrupted thread a connection (WildFly's does).
+            // No interrupt can follow a settle; one that came during the task (a cancel, a timeout
+            // racing its return, or the task's own) must reach neither the outcome's writes (a
+            // connection pool may refuse an interrupted thread a connection; WildFly's does) nor
+            // the runner's next task.
             Thread.interrupted();
             finish(execution, attempt);
             return true;

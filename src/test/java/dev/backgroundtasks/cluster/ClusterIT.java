@@ -85,20 +85,18 @@ class ClusterIT {
 
     @Test
     @Order(2)
-    void aStoppingNodeGivesBackItsUnstartedClaimsAtOnceAndLosesNone() throws Exception {
-        // One executor thread and four slots: one task runs, three wait claimed in the executor's queue.
-        PayaraNode c = PayaraNode.startWith("src/test/resources/payara/postgresql-one-thread.asadmin", "c", 18383, war, dir,
-                "-Dbackground-tasks.worker.executor=concurrent/oneThread",
-                "-Dbackground-tasks.worker.concurrency=4").awaitReady();
+    void aStoppingNodeFinishesItsRunningTasksAndLosesNone() throws Exception {
+        // Four slots: node c claims four tasks and runs them; the other 36 wait for the other nodes.
+        PayaraNode c = PayaraNode.start("c", 18383, war, dir, "-Dbackground-tasks.worker.concurrency=4").awaitReady();
         c.post("cluster/linger?run=2&n=40&millis=2500");
         Thread.sleep(1000);
         c.stop();
 
-        // Given back at once, the three unstarted tasks run on the other nodes within seconds; a claim
-        // never given back would wait 21 s for its lease to expire.
+        // The stop drains: c's four tasks finish on c, and everything is archived within seconds; a
+        // claim left behind would wait 21 s for its lease to expire.
         await().atMost(Duration.ofSeconds(17)).until(() -> DB.number("SELECT COUNT(*) FROM background_task_completed "
                 + "WHERE task_name = 'cluster.linger' AND attempts = 1") >= 39);
-        // The task running at shutdown finishes, or (where the server cancels it) runs again: none is lost.
+        // A task running at shutdown finishes, or (where the server cancels it) runs again: none is lost.
         await().atMost(Duration.ofSeconds(60)).until(() -> DB.number("SELECT COUNT(DISTINCT n) FROM cluster_effect WHERE run_id = 2") == 40
                 && DB.number("SELECT COUNT(*) FROM background_task") == 0);
         assertTrue(DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 2") <= 41, "at most the interrupted task ran twice");

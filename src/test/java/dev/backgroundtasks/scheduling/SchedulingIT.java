@@ -96,6 +96,7 @@ class SchedulingIT {
     void aTaskNeverRunsBeforeItsTimeAndRunsPromptlyAfterIt() throws Exception {
         Instant due = Instant.now().plusMillis(1500).truncatedTo(ChronoUnit.MILLIS);
         queue.enqueue("sched.note", TaskOptions.at(due), "later", "at");
+        Instant delayedAt = Instant.now();
         queue.enqueue("sched.note", TaskOptions.in(Duration.ofMillis(1500)), "later", "in");
 
         await().atMost(PROMPTLY).until(() -> runs.of("later").size() == 2);
@@ -105,6 +106,8 @@ class SchedulingIT {
             assertTrue(late.compareTo(POLL.multipliedBy(5)) < 0, run + " started " + late + " after it was due");
         }
         assertEquals(due, runs.of("later").stream().filter(r -> r.value().equals("at")).findFirst().orElseThrow().scheduledAt());
+        Runs.Run delayed = runs.of("later").stream().filter(r -> r.value().equals("in")).findFirst().orElseThrow();
+        assertTrue(!delayed.at().isBefore(delayedAt.plusMillis(1500)), "the delay was kept: " + delayed);
     }
 
     @Test

@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backgroundtasks.cluster.PayaraNode;
 import dev.backgroundtasks.it.Deployments;
-import dev.backgroundtasks.store.PostgresDialect;
+import dev.backgroundtasks.store.dialect.PostgresDialect;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.junit.jupiter.api.Test;
 
@@ -271,7 +271,7 @@ class QueueBenchmark {
             LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
             try (Connection c = connect()) {
                 c.setAutoCommit(false);
-                try (PreparedStatement claim = c.prepareStatement(PostgresDialect.CLAIM);
+                try (PreparedStatement claim = c.prepareStatement(PostgresDialect.CLAIM_EVERY_QUEUE);
                      Statement pin = c.createStatement()) {
                     for (int i = 0; i < 250; i++) {
                         pin.execute(PostgresDialect.PIN_CLAIM_PLAN);

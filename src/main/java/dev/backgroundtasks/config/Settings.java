@@ -15,51 +15,84 @@ public class Settings {
     @Inject
     Config config;
 
-    private ConfigReader reader;
-    private WorkerSettings worker;
-    private TaskDefaults taskDefaults;
-    private RetrySettings retry;
-    private boolean createSchema;
-
-    /** Reads everything at once; called at start-up, and lazily by any injection before it. */
-    public synchronized void load() {
-        if (reader != null) {
-            return;
-        }
-        ConfigReader r = ConfigReader.of(config);
-        worker = WorkerSettings.read(r);
-        taskDefaults = TaskDefaults.read(r);
-        retry = RetrySettings.read(r);
-        createSchema = r.bool("schema.create", true);
-        reader = r;
+    /** Everything read, set once by {@link #load()}. */
+    private record All(ConfigReader reader, NodeSettings node, ClaimSettings claim, LeaseSettings lease,
+                       ArchiveSettings archive, ControlSettings control, ResourceSettings resources,
+                       SchemaSettings schema, TaskDefaults taskDefaults, RetrySettings retry) {
     }
 
+    private volatile All all;
+
+    /** Reads everything at once; called at start-up, so a bad value fails the deployment. */
+    public void load() {
+        all();
+    }
+
+    /** Everything, read on first use. */
+    private All all() {
+        All a = all;
+        if (a == null) {
+            synchronized (this) {
+                a = all;
+                if (a == null) {
+                    ConfigReader r = ConfigReader.of(config);
+                    a = new All(r, NodeSettings.read(r), ClaimSettings.read(r), LeaseSettings.read(r),
+                            ArchiveSettings.read(r), ControlSettings.read(r), ResourceSettings.read(r),
+                            SchemaSettings.read(r), TaskDefaults.read(r), RetrySettings.read(r));
+                    all = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    /** The raw properties, for per-task overrides. */
     public ConfigReader reader() {
-        load();
-        return reader;
+        return all().reader();
     }
 
     @Produces
-    public WorkerSettings worker() {
-        load();
-        return worker;
+    public NodeSettings node() {
+        return all().node();
+    }
+
+    @Produces
+    public ClaimSettings claim() {
+        return all().claim();
+    }
+
+    @Produces
+    public LeaseSettings lease() {
+        return all().lease();
+    }
+
+    @Produces
+    public ArchiveSettings archive() {
+        return all().archive();
+    }
+
+    @Produces
+    public ControlSettings control() {
+        return all().control();
+    }
+
+    @Produces
+    public ResourceSettings resources() {
+        return all().resources();
+    }
+
+    @Produces
+    public SchemaSettings schema() {
+        return all().schema();
     }
 
     @Produces
     public TaskDefaults taskDefaults() {
-        load();
-        return taskDefaults;
+        return all().taskDefaults();
     }
 
     @Produces
     public RetrySettings retry() {
-        load();
-        return retry;
-    }
-
-    /** Whether the library creates its tables when they are missing ({@code background-tasks.schema.create}). */
-    public boolean createSchema() {
-        load();
-        return createSchema;
+        return all().retry();
     }
 }

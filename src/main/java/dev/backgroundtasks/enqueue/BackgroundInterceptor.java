@@ -2,6 +2,10 @@ package dev.backgroundtasks.enqueue;
 
 import dev.backgroundtasks.Background;
 import dev.backgroundtasks.TaskOptions;
+import dev.backgroundtasks.task.BackgroundMethod;
+import dev.backgroundtasks.task.RunScope;
+import dev.backgroundtasks.task.TaskDefinition;
+import dev.backgroundtasks.task.TaskRegistry;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -31,7 +35,7 @@ public class BackgroundInterceptor {
 
     @AroundInvoke
     public Object enqueueOrRun(InvocationContext context) throws Exception {
-        if (WorkerInvocation.consume(context.getMethod())) {
+        if (RunScope.consume(context.getMethod())) {
             return context.proceed();
         }
         TaskDefinition task = registry.byMethod(context.getMethod()).orElseThrow(() -> new IllegalStateException(

@@ -3,12 +3,15 @@ package dev.backgroundtasks.enqueue;
 import dev.backgroundtasks.DuplicateAction;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskOptions;
+import dev.backgroundtasks.config.Library;
 import dev.backgroundtasks.config.TaskDefaults;
-import dev.backgroundtasks.store.TaskEntity;
-import dev.backgroundtasks.store.TaskStore;
-import dev.backgroundtasks.config.LibraryClock;
+import dev.backgroundtasks.store.ControlWrites;
+import dev.backgroundtasks.store.EnqueueWrites;
+import dev.backgroundtasks.store.entity.TaskEntity;
+import dev.backgroundtasks.task.ArgumentCodec;
+import dev.backgroundtasks.task.Schedule;
+import dev.backgroundtasks.task.TaskDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import java.time.Clock;
@@ -26,17 +29,17 @@ public class Enqueuer {
     ArgumentCodec codec;
 
     @Inject
-    TaskStore store;
+    EnqueueWrites store;
 
     @Inject
-    @LibraryClock
+    ControlWrites control;
+
+    @Inject
+    Announcements announcements;
+
+    @Inject
+    @Library
     Clock clock;
-
-    @Inject
-    Event<TasksCommitted> committed;
-
-    /** Fired once per transaction that stored tasks, after it commits; the same instance every time. */
-    private final Runnable afterCommit = () -> committed.fire(TasksCommitted.INSTANCE);
 
     public TaskId enqueue(TaskDefinition task, TaskOptions options, Object[] args) {
         TaskOptions call = options == null ? TaskOptions.defaults() : options;
@@ -79,10 +82,10 @@ public class Enqueuer {
     /** Stores a row built by {@link #prepare} in the caller's transaction (or a new one). */
     public TaskId store(TaskEntity row, TaskOptions call) {
         if (row.getDedupeKey() == null) {
-            return store.insert(row, afterCommit);
+            return store.insert(row, announcements.tasksCommitted());
         }
         DuplicateAction action = call.onDuplicate() != null ? call.onDuplicate() : DuplicateAction.SKIP;
-        return store.insertDeduped(row, action, afterCommit);
+        return store.insertDeduped(row, action, announcements.tasksCommitted());
     }
 
     /**
@@ -98,8 +101,8 @@ public class Enqueuer {
         row.setSchedule(task.cron().text());
         row.setRunAt(task.cron().firstAfter(now).orElseThrow(() ->
                 new IllegalStateException("cron task " + task.name() + " has no future time: " + task.cron().text())));
-        store.insertDeduped(row, DuplicateAction.SKIP, afterCommit);
-        store.followSchedule(key, row.getSchedule(), row.getRunAt());
+        store.insertDeduped(row, DuplicateAction.SKIP, announcements.tasksCommitted());
+        control.followSchedule(key, row.getSchedule(), row.getRunAt());
     }
 
     /** The dedupe key of a cron task's waiting run: one per task name. */

@@ -7,13 +7,12 @@ import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
-import dev.backgroundtasks.config.LibraryClock;
-import dev.backgroundtasks.config.WorkerSettings;
-import dev.backgroundtasks.store.Jndi;
-import dev.backgroundtasks.store.TaskEntity;
-import dev.backgroundtasks.store.TaskStore;
-import dev.backgroundtasks.worker.Completions;
-import dev.backgroundtasks.worker.Poller;
+import dev.backgroundtasks.config.Library;
+import dev.backgroundtasks.store.TaskReads;
+import dev.backgroundtasks.store.entity.TaskEntity;
+import dev.backgroundtasks.task.ArgumentCodec;
+import dev.backgroundtasks.task.TaskDefinition;
+import dev.backgroundtasks.task.TaskRegistry;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,25 +35,24 @@ public class TaskQueueBean implements TaskQueue {
     Enqueuer enqueuer;
 
     @Inject
-    TaskStore store;
+    TaskReads reads;
+
+    @Inject
+    TaskControl control;
 
     @Inject
     Completions completions;
 
     @Inject
-    Poller poller;
-
-    @Inject
     ArgumentCodec codec;
 
     @Inject
-    WorkerSettings settings;
+    @Library
+    ManagedExecutorService executor;
 
     @Inject
-    @LibraryClock
+    @Library
     Clock clock;
-
-    private volatile ManagedExecutorService executor;
 
     @Override
     public TaskId enqueue(String taskName, TaskOptions options, Object... args) {
@@ -66,17 +64,7 @@ public class TaskQueueBean implements TaskQueue {
         TaskOptions call = options == null ? TaskOptions.defaults() : options;
         // Checked on the caller's thread: a bad call throws here, before anything is stored.
         TaskEntity row = enqueuer.prepare(task(taskName), call, args);
-        return executor().supplyAsync(() -> enqueuer.store(row, call));
-    }
-
-    /** Looked up once, at the first asynchronous enqueue, not once per call. */
-    private ManagedExecutorService executor() {
-        ManagedExecutorService e = executor;
-        if (e == null) {
-            e = Jndi.lookup(settings.executor(), ManagedExecutorService.class);
-            executor = e;
-        }
-        return e;
+        return executor.supplyAsync(() -> enqueuer.store(row, call));
     }
 
     private TaskDefinition task(String taskName) {
@@ -88,7 +76,7 @@ public class TaskQueueBean implements TaskQueue {
 
     @Override
     public Optional<TaskInfo> find(TaskId id) {
-        return store.find(Objects.requireNonNull(id, "id"), clock.instant());
+        return reads.find(Objects.requireNonNull(id, "id"), clock.instant());
     }
 
     @Override
@@ -99,44 +87,34 @@ public class TaskQueueBean implements TaskQueue {
 
     @Override
     public TaskState cancel(TaskId id) {
-        Objects.requireNonNull(id, "id");
-        return store.cancel(id, clock.instant(), row -> Schedule.following(row, clock.instant(), true), done -> {
-            if (done != null) {
-                completions.archived(done.getId());
-            } else {
-                poller.cancelLocal(id.value());
-                poller.wake();
-            }
-        });
+        return control.cancel(Objects.requireNonNull(id, "id"));
     }
 
     @Override
     public void retry(TaskId id) {
-        store.retry(Objects.requireNonNull(id, "id"), clock.instant(),
-                name -> registry.byName(name).map(t -> t.settings().maxRunning()).filter(n -> n > 0).orElse(null),
-                poller::wake);
+        control.retry(Objects.requireNonNull(id, "id"));
     }
 
     @Override
     public void runNow(TaskId id) {
-        store.runNow(Objects.requireNonNull(id, "id"), clock.instant(), poller::wake);
+        control.runNow(Objects.requireNonNull(id, "id"));
     }
 
     @Override
     public void pause(String queue) {
         TaskOptions.checkQueue("queue", Objects.requireNonNull(queue, "queue"));
-        store.setPaused(queue, true, clock.instant(), poller::refresh);
+        control.setPaused(queue, true);
     }
 
     @Override
     public void resume(String queue) {
         TaskOptions.checkQueue("queue", Objects.requireNonNull(queue, "queue"));
-        store.setPaused(queue, false, clock.instant(), poller::refresh);
+        control.setPaused(queue, false);
     }
 
     @Override
     public Set<String> pausedQueues() {
-        return store.pausedQueues();
+        return reads.pausedQueues();
     }
 
     /** A handle holds only the id; everything else is read when asked. */

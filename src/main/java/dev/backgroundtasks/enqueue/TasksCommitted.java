@@ -1,6 +1,9 @@
 package dev.backgroundtasks.enqueue;
 
-/** Signals that a transaction which stored tasks on this node has committed, so a worker may look now. */
+/**
+ * Fired on this node after a transaction that stored tasks, or made one due sooner, has committed,
+ * so a worker may look now. The worker observes it; the call side never calls the worker.
+ */
 public final class TasksCommitted {
 
     static final TasksCommitted INSTANCE = new TasksCommitted();

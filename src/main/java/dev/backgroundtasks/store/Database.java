@@ -1,52 +1,29 @@
 package dev.backgroundtasks.store;
 
-import dev.backgroundtasks.config.Settings;
-import jakarta.annotation.PostConstruct;
+import dev.backgroundtasks.config.Library;
+import dev.backgroundtasks.store.dialect.Dialect;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The database behind the task tables: which one it is, and its schema. The tables live in the
+ * The database behind the task tables: its connections and which database it is. The tables live in the
  * application's default datasource, the same one the {@code background-tasks} persistence unit uses.
  */
 @ApplicationScoped
 public class Database {
 
-    private static final Logger LOG = Logger.getLogger(Database.class.getName());
-    /** The library's tables; when one is missing the schema script runs (every statement is IF NOT EXISTS). */
-    static final List<String> TABLES = List.of("background_task", "background_task_completed", "background_task_queue",
-            "background_task_cap");
-
-    private DataSource dataSource;
+    /** The persistence unit the library's entities belong to. */
+    public static final String UNIT = "background-tasks";
 
     @Inject
-    Settings settings;
+    @Library
+    DataSource dataSource;
 
     private volatile Dialect dialect;
-
-    /**
-     * Looked up rather than injected with {@code @Resource}: Payara does not inject resources into
-     * beans of a jar in {@code WEB-INF/lib}, and a lookup works the same on every server.
-     */
-    @PostConstruct
-    void lookUp() {
-        dataSource = Jndi.lookup(Jndi.DEFAULT_DATA_SOURCE, DataSource.class);
-    }
 
     /** A connection from the default datasource, in auto-commit mode when no JTA transaction is active. */
     public Connection connection() throws SQLException {
@@ -70,103 +47,10 @@ public class Database {
             try (Connection connection = dataSource.getConnection()) {
                 d = Dialect.forProduct(connection.getMetaData().getDatabaseProductName());
             } catch (SQLException e) {
-                throw new IllegalStateException("background-tasks cannot reach the default datasource: " + e.getMessage(), e);
+                throw new IllegalStateException("background-tasks cannot reach its datasource: " + e.getMessage(), e);
             }
             dialect = d;
         }
         return d;
-    }
-
-    /**
-     * Creates the task tables when they are missing and {@code background-tasks.schema.create} is
-     * on; otherwise only checks that they exist. Safe when several nodes start at once.
-     */
-    public void prepareSchema() {
-        Dialect d = dialect();
-        try (Connection connection = dataSource.getConnection()) {
-            if (tablesExist(connection)) {
-                return;
-            }
-            if (!settings.createSchema()) {
-                throw new IllegalStateException("Some of the tables " + TABLES + " are missing "
-                        + "and background-tasks.schema.create=false: apply " + d.schemaResource() + " from the library jar");
-            }
-            LOG.info(() -> "Creating the background-tasks tables from " + d.schemaResource());
-            try {
-                runScript(connection, d.schemaResource());
-            } catch (SQLException e) {
-                // Another node may have created them at the same moment.
-                if (!tablesExist(connection)) {
-                    throw e;
-                }
-                LOG.log(Level.FINE, "Schema created concurrently by another node", e);
-            }
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("background-tasks could not prepare its tables: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean tablesExist(Connection connection) throws SQLException {
-        DatabaseMetaData meta = connection.getMetaData();
-        // The current catalog only: on MariaDB a catalog is a database, and another one on the same
-        // server may hold tables of the same name.
-        String catalog = connection.getCatalog();
-        for (String table : TABLES) {
-            boolean found = false;
-            for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
-                try (ResultSet tables = meta.getTables(catalog, null, name, new String[] {"TABLE"})) {
-                    found |= tables.next();
-                }
-            }
-            if (!found) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void runScript(Connection connection, String resource) throws SQLException, IOException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : statements(resource)) {
-                statement.execute(sql);
-            }
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
-    }
-
-    /** The script's statements: comments dropped, split at semicolons that end a line. */
-    static List<String> statements(String resource) throws IOException {
-        String script;
-        try (InputStream in = Database.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("missing resource " + resource);
-            }
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        List<String> result = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : script.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
-                String sql = current.toString().strip();
-                result.add(sql.substring(0, sql.length() - 1));
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            throw new IOException(resource + " ends without a semicolon: " + current.toString().strip());
-        }
-        return result;
     }
 }

@@ -1,29 +1,34 @@
 package dev.backgroundtasks.worker;
 
+import dev.backgroundtasks.config.ContainerResources;
+import dev.backgroundtasks.config.Library;
+import dev.backgroundtasks.config.NodeSettings;
 import dev.backgroundtasks.config.Settings;
-import dev.backgroundtasks.config.WorkerSettings;
+import dev.backgroundtasks.enqueue.Completions;
 import dev.backgroundtasks.enqueue.Enqueuer;
-import dev.backgroundtasks.enqueue.TaskDefinition;
-import dev.backgroundtasks.enqueue.TaskRegistry;
-import dev.backgroundtasks.store.Jndi;
-import dev.backgroundtasks.store.TaskStore;
+import dev.backgroundtasks.store.ControlWrites;
+import dev.backgroundtasks.store.SchemaInstaller;
+import dev.backgroundtasks.task.TaskDefinition;
+import dev.backgroundtasks.task.TaskRegistry;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import dev.backgroundtasks.store.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
- * Starts the library with the application: reads and checks the configuration, prepares the
- * tables, resolves every task, and starts this node's worker. A failure here fails the deployment.
+ * Starts the library with the application: reads and checks the configuration, looks up the
+ * container's resources, prepares the tables, starts this node's worker, and then (on the managed
+ * scheduler) prepares capped and cron tasks. A failure before the worker starts fails the
+ * deployment. Stops the worker with the application. Runs on the container's start and stop threads.
  */
 @ApplicationScoped
 public class Lifecycle {
@@ -32,22 +37,20 @@ public class Lifecycle {
     /** How many times start-up tries to prepare capped and cron tasks. */
     static final int PREPARE_ATTEMPTS = 10;
 
-    private ManagedScheduledExecutorService scheduler;
-
     @Inject
     Settings settings;
 
     @Inject
-    Database database;
+    ContainerResources resources;
+
+    @Inject
+    SchemaInstaller schema;
 
     @Inject
     TaskRegistry registry;
 
     @Inject
-    Poller poller;
-
-    @Inject
-    TaskStore store;
+    ControlWrites control;
 
     @Inject
     Enqueuer enqueuer;
@@ -55,16 +58,26 @@ public class Lifecycle {
     @Inject
     Completions completions;
 
+    /** Looked up after the configuration and the resources are checked, so their errors come first. */
+    @Inject
+    Instance<Worker> worker;
+
+    @Inject
+    Instance<NodeSettings> node;
+
+    @Inject
+    @Library
+    Instance<ManagedScheduledExecutorService> scheduler;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         settings.load();
-        database.prepareSchema();
+        resources.lookUpAll();
+        schema.prepare();
         int tasks = registry.all().size();
         // Payara binds the persistence context of a library jar's beans only after the start event.
-        scheduler = Jndi.lookup(settings.worker().scheduler(), ManagedScheduledExecutorService.class);
-        scheduler.schedule(() -> prepareTasks(1), Poller.START_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-        WorkerSettings worker = settings.worker();
-        if (worker.enabled()) {
-            poller.start();
+        scheduler.get().schedule(() -> prepareTasks(1), Worker.START_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        if (node.get().enabled()) {
+            worker.get().start();
         } else {
             LOG.info(() -> "background-tasks worker is off on this node (background-tasks.worker.enabled=false); "
                     + tasks + " task(s) registered");
@@ -73,16 +86,15 @@ public class Lifecycle {
 
     /**
      * Gives every capped task its lock row and its waiting rows their current cap, and every cron
-     * task its waiting run; tried again a few
-     * times when the database is not reachable yet. Until then capped tasks are not claimed and cron
-     * tasks wait, nothing runs twice.
+     * task its waiting run; tried again a few times when the database is not reachable yet. Until
+     * then capped tasks are not claimed and cron tasks wait, nothing runs twice.
      */
     private void prepareTasks(int attempt) {
         try {
             Map<String, Integer> caps = registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
                     .collect(Collectors.toMap(TaskDefinition::name, t -> t.settings().maxRunning()));
-            store.ensureCapRows(caps.keySet());
-            store.applyCaps(caps, registry.all().stream().map(TaskDefinition::name).filter(n -> !caps.containsKey(n)).toList());
+            control.ensureCapRows(caps.keySet());
+            control.applyCaps(caps, registry.all().stream().map(TaskDefinition::name).filter(n -> !caps.containsKey(n)).toList());
             registry.all().stream().filter(t -> t.cron() != null).forEach(enqueuer::schedule);
         } catch (RuntimeException e) {
             if (attempt >= PREPARE_ATTEMPTS) {
@@ -91,12 +103,12 @@ public class Lifecycle {
                 return;
             }
             LOG.log(Level.WARNING, "background-tasks could not prepare its capped and cron tasks yet; trying again", e);
-            scheduler.schedule(() -> prepareTasks(attempt + 1), attempt, TimeUnit.SECONDS);
+            scheduler.get().schedule(() -> prepareTasks(attempt + 1), attempt, TimeUnit.SECONDS);
         }
     }
 
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
         completions.stop();
-        poller.stop(settings.worker().drainTimeout());
+        worker.get().stop(node.get().drainTimeout());
     }
 }

@@ -1,20 +1,18 @@
 package dev.backgroundtasks.worker;
 
-import dev.backgroundtasks.config.LibraryClock;
-import dev.backgroundtasks.enqueue.Schedule;
-import dev.backgroundtasks.store.TaskEntity;
-import dev.backgroundtasks.store.TaskStore;
+import dev.backgroundtasks.config.Library;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.logging.Logger;
 
 /**
  * Ends claims whose lease has expired, on any node: the node that held them died, hung or lost
  * the database for longer than the task's timeout plus the lease grace. A task with attempts left
  * goes back to the queue; one on its last attempt is archived as failed.
+ *
+ * <p>Thread: the managed scheduler's, every {@code rescue-interval}; one pass at a time.
  */
 @ApplicationScoped
 public class Rescuer {
@@ -24,16 +22,16 @@ public class Rescuer {
     static final int BATCH = 100;
 
     @Inject
-    TaskStore store;
+    RescueBatch batches;
 
     @Inject
-    Archiver archiver;
+    OutcomeEvents events;
 
     @Inject
     WorkerStats stats;
 
     @Inject
-    @LibraryClock
+    @Library
     Clock clock;
 
     /**
@@ -41,26 +39,19 @@ public class Rescuer {
      *
      * @return how many claims it ended
      */
-    public int rescue() {
+    public int rescueOnce() {
         int total = 0;
-        TaskStore.Rescue pass;
+        RescueBatch.Result batch;
         do {
-            Instant now = clock.instant();
-            pass = store.rescueExpired(now, BATCH, row -> reason(row, now), row -> Schedule.following(row, now, false));
-            total += pass.expired();
-            pass.failed().forEach(archiver::notifyFailed);
-        } while (pass.expired() == BATCH);
+            batch = batches.rescue(clock.instant(), BATCH);
+            total += batch.expired();
+            batch.failed().forEach(events::failed);
+        } while (batch.expired() == BATCH);
         if (total > 0) {
             stats.rescue(total);
             int count = total;
             LOG.info(() -> "Rescued " + count + " task(s) whose lease had expired");
         }
         return total;
-    }
-
-    private static String reason(TaskEntity row, Instant now) {
-        String end = row.getAttempts() >= row.getMaxAttempts() ? "no attempts left" : "released for another attempt";
-        return "Lease of node " + row.getLockedBy() + " expired at " + row.getLockedUntil() + " during attempt "
-                + row.getAttempts() + " of " + row.getMaxAttempts() + " (rescued at " + now + "); " + end;
     }
 }

@@ -1,20 +1,20 @@
 package dev.backgroundtasks.worker;
 
+import dev.backgroundtasks.config.RandomSource;
 import dev.backgroundtasks.config.RetrySettings;
 
 import java.time.Duration;
-import java.util.function.DoubleSupplier;
 
-/** Computes the wait before a task's next attempt from the configured backoff. */
+/** Computes the wait before a task's next attempt from the configured backoff. Immutable; safe from any thread. */
 public final class RetryPolicy {
 
     private final RetrySettings settings;
-    private final DoubleSupplier random;
+    private final RandomSource random;
 
     /**
      * @param random uniform numbers in [0, 1) for jitter; injectable so tests can pin them
      */
-    public RetryPolicy(RetrySettings settings, DoubleSupplier random) {
+    public RetryPolicy(RetrySettings settings, RandomSource random) {
         this.settings = settings;
         this.random = random;
     }
@@ -30,7 +30,7 @@ public final class RetryPolicy {
         }
         double max = settings.maxDelay().toMillis();
         double capped = Math.min(base, max);
-        double jittered = capped * (1 + settings.jitter() * (2 * random.getAsDouble() - 1));
+        double jittered = capped * (1 + settings.jitter() * (2 * random.nextDouble() - 1));
         return Duration.ofMillis(Math.round(Math.min(jittered, max)));
     }
 }

@@ -1,7 +1,7 @@
 package dev.backgroundtasks.cluster;
 
 import dev.backgroundtasks.TaskQueue;
-import dev.backgroundtasks.config.WorkerSettings;
+import dev.backgroundtasks.config.NodeSettings;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -27,7 +27,7 @@ public class ClusterResource {
     TaskQueue queue;
 
     @Inject
-    WorkerSettings worker;
+    NodeSettings worker;
 
     @GET
     @Path("node")

@@ -1,7 +1,7 @@
 package dev.backgroundtasks.cluster;
 
 import dev.backgroundtasks.Background;
-import dev.backgroundtasks.config.WorkerSettings;
+import dev.backgroundtasks.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -16,7 +16,7 @@ import java.sql.PreparedStatement;
 public class ClusterTasks {
 
     @Inject
-    WorkerSettings worker;
+    NodeSettings worker;
 
     @Background(name = "cluster.count")
     @Transactional

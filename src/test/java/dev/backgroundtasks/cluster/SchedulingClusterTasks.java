@@ -2,7 +2,7 @@ package dev.backgroundtasks.cluster;
 
 import dev.backgroundtasks.Background;
 import dev.backgroundtasks.TaskContext;
-import dev.backgroundtasks.config.WorkerSettings;
+import dev.backgroundtasks.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,7 +23,7 @@ import java.sql.Timestamp;
 public class SchedulingClusterTasks {
 
     @Inject
-    WorkerSettings worker;
+    NodeSettings worker;
 
     @Inject
     TaskContext context;

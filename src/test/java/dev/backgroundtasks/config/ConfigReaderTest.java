@@ -32,23 +32,29 @@ class ConfigReaderTest {
 
     @Test
     void defaultsApplyWhenUnsetOrBlank() {
-        WorkerSettings worker = WorkerSettings.read(reader(Map.of("background-tasks.worker.batch-size", " ")));
-        assertEquals(WorkerSettings.CONCURRENCY_DEFAULT, worker.concurrency());
-        assertEquals(WorkerSettings.BATCH_SIZE_DEFAULT, worker.batchSize());
-        assertEquals(WorkerSettings.POLL_INTERVAL_DEFAULT, worker.pollInterval());
-        assertEquals(true, worker.enabled());
+        ClaimSettings claim = ClaimSettings.read(reader(Map.of("background-tasks.worker.batch-size", " ")));
+        assertEquals(ClaimSettings.CONCURRENCY_DEFAULT, claim.concurrency());
+        assertEquals(ClaimSettings.BATCH_SIZE_DEFAULT, claim.batchSize());
+        assertEquals(ClaimSettings.POLL_INTERVAL_DEFAULT, claim.pollInterval());
+        NodeSettings node = NodeSettings.read(reader(Map.of()));
+        assertEquals(true, node.enabled());
+        assertEquals(NodeSettings.DRAIN_TIMEOUT_DEFAULT, node.drainTimeout());
+        assertEquals(LeaseSettings.LEASE_GRACE_DEFAULT, LeaseSettings.read(reader(Map.of())).leaseGrace());
+        assertEquals(ArchiveSettings.BATCH_SIZE_DEFAULT, ArchiveSettings.read(reader(Map.of())).batchSize());
+        assertEquals(ControlSettings.REFRESH_INTERVAL_DEFAULT, ControlSettings.read(reader(Map.of())).refreshInterval());
+        assertEquals(ResourceSettings.EXECUTOR_DEFAULT, ResourceSettings.read(reader(Map.of())).executor());
     }
 
     @Test
     void badValuesNameTheProperty() {
         assertEquals("background-tasks.worker.concurrency=0: must be within 1..1000",
-                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                assertThrows(IllegalArgumentException.class, () -> ClaimSettings.read(
                         reader(Map.of("background-tasks.worker.concurrency", "0")))).getMessage());
         assertEquals("background-tasks.worker.enabled=yes: must be true or false",
-                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                assertThrows(IllegalArgumentException.class, () -> NodeSettings.read(
                         reader(Map.of("background-tasks.worker.enabled", "yes")))).getMessage());
         assertEquals("background-tasks.worker.poll-interval=1ms: must be at least PT0.01S",
-                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                assertThrows(IllegalArgumentException.class, () -> ClaimSettings.read(
                         reader(Map.of("background-tasks.worker.poll-interval", "1ms")))).getMessage());
         assertEquals("background-tasks.task.max-attempts=many: must be a whole number",
                 assertThrows(IllegalArgumentException.class, () -> TaskDefaults.read(
@@ -60,11 +66,11 @@ class ConfigReaderTest {
 
     @Test
     void queuesListTheirSlotsInOrder() {
-        WorkerSettings every = WorkerSettings.read(reader(Map.of("background-tasks.worker.concurrency", "6")));
+        ClaimSettings every = ClaimSettings.read(reader(Map.of("background-tasks.worker.concurrency", "6")));
         assertEquals(true, every.servesEveryQueue());
         assertEquals(6, every.slots());
         assertEquals(false, every.ascending());
-        WorkerSettings chosen = WorkerSettings.read(reader(Map.of(
+        ClaimSettings chosen = ClaimSettings.read(reader(Map.of(
                 "background-tasks.worker.queues", " default:4, mail:2 ,reports",
                 "background-tasks.worker.concurrency", "3",
                 "background-tasks.worker.priority-order", "Ascending")));
@@ -77,13 +83,13 @@ class ConfigReaderTest {
     @Test
     void badQueueListsNameTheQueue() {
         assertEquals("background-tasks.worker.queues=mail:0: the slots of queue 'mail' must be a whole number within 1..1000, got '0'",
-                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                assertThrows(IllegalArgumentException.class, () -> ClaimSettings.read(
                         reader(Map.of("background-tasks.worker.queues", "mail:0")))).getMessage());
         assertEquals("background-tasks.worker.queues=a:1,a:2: queue 'a' is listed twice",
-                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                assertThrows(IllegalArgumentException.class, () -> ClaimSettings.read(
                         reader(Map.of("background-tasks.worker.queues", "a:1,a:2")))).getMessage());
         assertEquals("background-tasks.worker.priority-order=random: must be descending (higher priorities first) or ascending",
-                assertThrows(IllegalArgumentException.class, () -> WorkerSettings.read(
+                assertThrows(IllegalArgumentException.class, () -> ClaimSettings.read(
                         reader(Map.of("background-tasks.worker.priority-order", "random")))).getMessage());
     }
 

@@ -1,5 +1,9 @@
 package dev.backgroundtasks.store;
 
+import dev.backgroundtasks.store.dialect.Dialect;
+import dev.backgroundtasks.store.dialect.H2Dialect;
+import dev.backgroundtasks.store.dialect.MariaDbDialect;
+import dev.backgroundtasks.store.dialect.PostgresDialect;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,7 +20,7 @@ class SchemaScriptTest {
         Map<Dialect, Integer> expected = Map.of(new PostgresDialect(), 11, new H2Dialect(), 10, new MariaDbDialect(), 5);
         for (Map.Entry<Dialect, Integer> entry : expected.entrySet()) {
             Dialect dialect = entry.getKey();
-            List<String> statements = Database.statements(dialect.schemaResource());
+            List<String> statements = SchemaInstaller.statements(dialect.schemaResource());
             assertEquals(entry.getValue(), statements.size(), dialect.name());
             for (String sql : statements) {
                 assertTrue(sql.startsWith("CREATE") && sql.contains("IF NOT EXISTS"), sql);

@@ -5,6 +5,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
@@ -44,8 +45,10 @@ public class ContainerResources {
         return lookup(names.executor(), ManagedExecutorService.class);
     }
 
+    /** Typed to its own interface: as a {@code ManagedExecutorService} too, it would make that injection ambiguous. */
     @Produces
     @Library
+    @Typed(ManagedScheduledExecutorService.class)
     public ManagedScheduledExecutorService scheduler() {
         return lookup(names.scheduler(), ManagedScheduledExecutorService.class);
     }

@@ -27,9 +27,6 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Background {
 
-    /** Priority left to configuration. */
-    int UNSET_PRIORITY = Integer.MIN_VALUE;
-
     /** The task's name, unique in the application; defaults to {@code SimpleClassName.methodName}. */
     @Nonbinding String name() default "";
 
@@ -38,9 +35,9 @@ public @interface Background {
 
     /**
      * Higher runs first, from {@link TaskOptions#MIN_PRIORITY} to {@link TaskOptions#MAX_PRIORITY};
-     * unset means {@code background-tasks.task.priority}.
+     * unset (the default, {@code Integer.MIN_VALUE}) means {@code background-tasks.task.priority}.
      */
-    @Nonbinding int priority() default UNSET_PRIORITY;
+    @Nonbinding int priority() default Integer.MIN_VALUE;
 
     /** How long after the commit the task becomes due, as ISO-8601 ({@code PT30S}); unset means none. */
     @Nonbinding String delay() default "";

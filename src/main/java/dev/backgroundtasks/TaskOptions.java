@@ -142,16 +142,14 @@ public record TaskOptions(
         return new TaskOptions(delay, runAt, queue, priority, timeout, maxAttempts, dedupeKey, onDuplicate, repeatEvery, value);
     }
 
-    /** Refuses a queue name the table cannot hold; {@code what} names the setting in the message. */
-    public static void checkQueue(String what, String queue) {
+    private static void checkQueue(String what, String queue) {
         if (queue.isBlank() || queue.length() > MAX_QUEUE_LENGTH) {
             throw new IllegalArgumentException(
                     what + " must be 1 to " + MAX_QUEUE_LENGTH + " characters, not blank; got '" + queue + "'");
         }
     }
 
-    /** Refuses a priority outside the supported range; {@code what} names the setting in the message. */
-    public static void checkPriority(String what, int priority) {
+    private static void checkPriority(String what, int priority) {
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
             throw new IllegalArgumentException(
                     what + " must be within " + MIN_PRIORITY + ".." + MAX_PRIORITY + ", got " + priority);

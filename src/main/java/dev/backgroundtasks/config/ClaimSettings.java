@@ -1,7 +1,5 @@
 package dev.backgroundtasks.config;
 
-import dev.backgroundtasks.TaskOptions;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -67,7 +65,7 @@ public record ClaimSettings(int concurrency, Map<String, Integer> queues, Durati
             }
             int colon = entry.lastIndexOf(':');
             String name = (colon < 0 ? entry : entry.substring(0, colon)).strip();
-            TaskOptions.checkQueue(property + ": queue", name);
+            Limits.checkQueue(property + ": queue", name);
             int slots = concurrency;
             if (colon >= 0) {
                 String count = entry.substring(colon + 1).strip();

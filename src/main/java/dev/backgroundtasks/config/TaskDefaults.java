@@ -42,7 +42,7 @@ public record TaskDefaults(String queue, int priority, Duration delay, Duration 
 
     private static TaskDefaults readUnder(ConfigReader config, String prefix, TaskDefaults base) {
         String queue = config.string(prefix + "queue", base.queue());
-        TaskOptions.checkQueue(ConfigReader.PREFIX + prefix + "queue", queue);
+        Limits.checkQueue(ConfigReader.PREFIX + prefix + "queue", queue);
         return new TaskDefaults(
                 queue,
                 config.integer(prefix + "priority", base.priority(), TaskOptions.MIN_PRIORITY, TaskOptions.MAX_PRIORITY),

@@ -8,6 +8,7 @@ import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.config.Library;
+import dev.backgroundtasks.config.Limits;
 import dev.backgroundtasks.store.TaskReads;
 import dev.backgroundtasks.store.entity.TaskEntity;
 import dev.backgroundtasks.task.ArgumentCodec;
@@ -102,13 +103,13 @@ public class TaskQueueBean implements TaskQueue {
 
     @Override
     public void pause(String queue) {
-        TaskOptions.checkQueue("queue", Objects.requireNonNull(queue, "queue"));
+        Limits.checkQueue("queue", Objects.requireNonNull(queue, "queue"));
         control.setPaused(queue, true);
     }
 
     @Override
     public void resume(String queue) {
-        TaskOptions.checkQueue("queue", Objects.requireNonNull(queue, "queue"));
+        Limits.checkQueue("queue", Objects.requireNonNull(queue, "queue"));
         control.setPaused(queue, false);
     }
 

@@ -28,6 +28,15 @@ public class ClaimQueries {
     @Inject
     Database database;
 
+    /** For the container. */
+    ClaimQueries() {
+    }
+
+    /** On a database of the caller's: a plain test of the claim loop's steps against a real database. */
+    public ClaimQueries(Database database) {
+        this.database = database;
+    }
+
     /**
      * Claims at most {@code request.limit()} due tasks that match the request.
      *

@@ -25,6 +25,15 @@ public class Database {
 
     private volatile Dialect dialect;
 
+    /** For the container. */
+    Database() {
+    }
+
+    /** On a datasource of the caller's: a plain test of the worker's steps against a real database. */
+    public Database(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
     /** A connection from the default datasource, in auto-commit mode when no JTA transaction is active. */
     public Connection connection() throws SQLException {
         return dataSource.getConnection();

@@ -1,8 +1,8 @@
 package dev.backgroundtasks.task;
 
 import dev.backgroundtasks.Background;
-import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.config.ConfigReader;
+import dev.backgroundtasks.config.Limits;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AnnotatedMethod;
@@ -117,10 +117,10 @@ public class BackgroundExtension implements Extension {
             errors.add("name '" + name + "' must be at most 255 printable characters");
         }
         if (!background.queue().isEmpty()) {
-            collect(errors, () -> TaskOptions.checkQueue("queue", background.queue()));
+            collect(errors, () -> Limits.checkQueue("queue", background.queue()));
         }
-        if (background.priority() != Background.UNSET_PRIORITY) {
-            collect(errors, () -> TaskOptions.checkPriority("priority", background.priority()));
+        if (background.priority() != BackgroundMethod.UNSET_PRIORITY) {
+            collect(errors, () -> Limits.checkPriority("priority", background.priority()));
         }
         if (!background.delay().isEmpty()) {
             collect(errors, () -> {

@@ -16,6 +16,9 @@ import java.lang.reflect.Method;
  */
 public record BackgroundMethod(String name, Class<?> beanClass, Method method, Background annotation, Bean<?> bean) {
 
+    /** {@link Background#priority()}'s default: the priority is left to configuration. */
+    public static final int UNSET_PRIORITY = Integer.MIN_VALUE;
+
     /** The same method, bound to the bean the container created for it. */
     BackgroundMethod withBean(Bean<?> value) {
         return new BackgroundMethod(name, beanClass, method, annotation, value);

@@ -74,7 +74,7 @@ public class TaskRegistry {
     static TaskDefaults fromAnnotation(TaskDefaults defaults, Background annotation) {
         return new TaskDefaults(
                 annotation.queue().isEmpty() ? defaults.queue() : annotation.queue(),
-                annotation.priority() == Background.UNSET_PRIORITY ? defaults.priority() : annotation.priority(),
+                annotation.priority() == BackgroundMethod.UNSET_PRIORITY ? defaults.priority() : annotation.priority(),
                 annotation.delay().isEmpty() ? defaults.delay() : ConfigReader.parseDuration(annotation.delay()),
                 annotation.timeout().isEmpty() ? defaults.timeout() : ConfigReader.parseDuration(annotation.timeout()),
                 annotation.maxAttempts() == 0 ? defaults.maxAttempts() : annotation.maxAttempts(),

@@ -7,7 +7,6 @@ import dev.backgroundtasks.store.HeldConnection;
 import dev.backgroundtasks.store.dialect.ClaimRequest;
 import dev.backgroundtasks.store.entity.TaskEntity;
 import dev.backgroundtasks.store.entity.UtcInstantConverter;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -47,7 +47,7 @@ final class ClaimLoop {
     private final TimeoutWatch timeouts;
     private final BooleanSupplier archiveBackedUp;
     private final Supplier<Set<String>> paused;
-    private final ManagedScheduledExecutorService scheduler;
+    private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final FailureLog failureLog;
     private final Signal signal = new Signal();
@@ -66,7 +66,7 @@ final class ClaimLoop {
      */
     ClaimLoop(ClaimSettings settings, String nodeId, Duration leaseGrace, Map<String, Integer> caps, ClaimQueries claims,
               Slots slots, TimeoutWatch timeouts, BooleanSupplier archiveBackedUp, Supplier<Set<String>> paused,
-              ManagedScheduledExecutorService scheduler, Clock clock, FailureLog failureLog, Duration startDelay) {
+              ScheduledExecutorService scheduler, Clock clock, FailureLog failureLog, Duration startDelay) {
         this.settings = settings;
         this.nodeId = nodeId;
         this.leaseGraceMillis = leaseGrace.toMillis();

@@ -1,12 +1,10 @@
 package dev.backgroundtasks.store.dialect;
 
-import dev.backgroundtasks.store.SchemaInstaller;
 import dev.backgroundtasks.store.entity.TaskEntity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClaimStatementsIT {
 
-    static final String DATABASE = "background_tasks_claims";
     static final LocalDateTime NOW = LocalDateTime.parse("2026-12-01T10:00:00");
     static final String NODE = "node-claims";
     static final long GRACE = 60_000;
@@ -44,48 +41,10 @@ class ClaimStatementsIT {
     /** Paused: a plain name, and one a JSON or array encoding must escape. */
     static final List<String> PAUSED = List.of("paused", "we\"ird\\q");
 
-    record Db(String name, String url, String user, String password, Dialect dialect) {
-    }
-
-    static Db db(String name) throws SQLException {
-        return switch (name) {
-            case "postgresql" -> {
-                String admin = System.getProperty("test.database.admin-url", "jdbc:postgresql://127.0.0.1:5432/postgres");
-                try (Connection c = DriverManager.getConnection(admin, "postgres", "postgres");
-                     ResultSet exists = c.createStatement().executeQuery(
-                             "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-                    if (!exists.next()) {
-                        c.createStatement().execute("CREATE DATABASE " + DATABASE);
-                    }
-                }
-                yield new Db(name, admin.substring(0, admin.lastIndexOf('/') + 1) + DATABASE, "postgres", "postgres",
-                        new PostgresDialect());
-            }
-            case "mariadb" -> {
-                String admin = System.getProperty("test.mariadb.admin-url", "jdbc:mariadb://127.0.0.1:3306/");
-                try (Connection c = DriverManager.getConnection(admin, "root", "")) {
-                    c.createStatement().execute("CREATE DATABASE IF NOT EXISTS " + DATABASE
-                            + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-                }
-                yield new Db(name, admin + DATABASE, "root", "", new MariaDbDialect());
-            }
-            default -> new Db(name, "jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1", "sa", "", new H2Dialect());
-        };
-    }
-
     /** A fresh schema from the dialect's own script, and the rows every shape is run against. */
-    static Connection prepare(Db db) throws Exception {
-        Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-        try (Statement s = c.createStatement()) {
-            for (String table : List.of("background_task", "background_task_completed", "background_task_queue",
-                    "background_task_cap")) {
-                s.execute("DROP TABLE IF EXISTS " + table);
-            }
-            s.execute("DROP SEQUENCE IF EXISTS background_task_seq");
-            for (String sql : SchemaInstaller.statements(db.dialect().schemaResource())) {
-                s.execute(sql);
-            }
-        }
+    static Connection prepare(ScratchDatabase db) throws Exception {
+        Connection c = db.connect();
+        db.recreateTables(c);
         insertRows(c);
         return c;
     }
@@ -133,7 +92,7 @@ class ClaimStatementsIT {
     }
 
     /** Claims one row at a time with {@code request} until none is left; the ids in claim order. */
-    static List<Long> claimOneByOne(Db db, Connection c, ClaimRequest request) throws SQLException {
+    static List<Long> claimOneByOne(ScratchDatabase db, Connection c, ClaimRequest request) throws SQLException {
         List<Long> claimed = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             List<TaskEntity> rows = db.dialect().claim(c, request.withLimit(1));
@@ -158,7 +117,7 @@ class ClaimStatementsIT {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     void everyQueueButThePausedOnesInPriorityOrder(String name) throws Exception {
-        Db db = db(name);
+        ScratchDatabase db = ScratchDatabase.on(name);
         try (Connection c = prepare(db)) {
             assertEquals(EVERY_QUEUE, claimOneByOne(db, c, request(null, PAUSED, null, false)));
             String key11;
@@ -184,7 +143,7 @@ class ClaimStatementsIT {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     void oneQueueInPriorityOrder(String name) throws Exception {
-        Db db = db(name);
+        ScratchDatabase db = ScratchDatabase.on(name);
         try (Connection c = prepare(db)) {
             assertEquals(ONE_QUEUE, claimOneByOne(db, c, request("default", List.of(), null, false)));
         }
@@ -196,7 +155,7 @@ class ClaimStatementsIT {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     void oneCappedTaskFromEveryQueueOrOne(String name) throws Exception {
-        Db db = db(name);
+        ScratchDatabase db = ScratchDatabase.on(name);
         try (Connection c = prepare(db)) {
             assertEquals(CAPPED_EVERY_QUEUE, claimOneByOne(db, c, request(null, PAUSED, "capped.x", false)));
         }
@@ -217,7 +176,7 @@ class ClaimStatementsIT {
      */
     @org.junit.jupiter.api.Test
     void eachPostgresShapeReadsItsIndexInAGenericPlan() throws Exception {
-        Db db = db("postgresql");
+        ScratchDatabase db = ScratchDatabase.on("postgresql");
         try (Connection c = prepare(db); Statement s = c.createStatement()) {
             s.execute("ANALYZE background_task");
             s.execute("SET plan_cache_mode = force_generic_plan");

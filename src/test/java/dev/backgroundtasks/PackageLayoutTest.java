@@ -24,8 +24,10 @@ class PackageLayoutTest {
     private static final Path SOURCES = Path.of("src/main/java");
     private static final String ROOT = "dev.backgroundtasks";
     /** From the bottom up: a package may use those listed before it. */
-    private static final List<String> LAYERS = List.of(ROOT, ROOT + ".config", ROOT + ".task", ROOT + ".store.entity",
-            ROOT + ".store.dialect", ROOT + ".store", ROOT + ".enqueue", ROOT + ".worker");
+    private static final String INTERNAL = ROOT + ".internal";
+    private static final List<String> LAYERS = List.of(ROOT, INTERNAL + ".config", INTERNAL + ".task",
+            INTERNAL + ".store.entity", INTERNAL + ".store.dialect", INTERNAL + ".store", INTERNAL + ".enqueue",
+            INTERNAL + ".worker");
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern USE = Pattern.compile("\\b(dev\\.backgroundtasks(?:\\.[a-z]\\w*)*)\\.[A-Z]");
 
@@ -76,7 +78,7 @@ class PackageLayoutTest {
                 lookups.add(SOURCES.relativize(file).toString());
             }
         }
-        assertEquals(List.of("dev/backgroundtasks/config/ContainerResources.java"), lookups);
+        assertEquals(List.of("dev/backgroundtasks/internal/config/ContainerResources.java"), lookups);
     }
 
     @Test

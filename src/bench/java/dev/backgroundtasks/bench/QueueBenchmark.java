@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backgroundtasks.cluster.PayaraNode;
 import dev.backgroundtasks.it.Deployments;
-import dev.backgroundtasks.store.dialect.PostgresDialect;
+import dev.backgroundtasks.internal.store.dialect.PostgresDialect;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.backgroundtasks.cluster;
 
 import dev.backgroundtasks.Background;
-import dev.backgroundtasks.config.NodeSettings;
+import dev.backgroundtasks.internal.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

@@ -2,7 +2,7 @@ package dev.backgroundtasks.cluster;
 
 import dev.backgroundtasks.Background;
 import dev.backgroundtasks.TaskContext;
-import dev.backgroundtasks.config.NodeSettings;
+import dev.backgroundtasks.internal.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

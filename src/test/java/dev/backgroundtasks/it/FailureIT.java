@@ -5,7 +5,7 @@ import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
-import dev.backgroundtasks.worker.WorkerStats;
+import dev.backgroundtasks.internal.worker.WorkerStats;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;

@@ -5,7 +5,7 @@ import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
-import dev.backgroundtasks.worker.WorkerStats;
+import dev.backgroundtasks.internal.worker.WorkerStats;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import org.jboss.arquillian.container.test.api.Deployment;

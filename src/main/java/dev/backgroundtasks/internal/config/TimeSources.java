@@ -1,0 +1,33 @@
+package dev.backgroundtasks.internal.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import java.time.Clock;
+
+/**
+ * Produces the library's sources of time and chance: the wall clock (UTC) for what is stored, the
+ * monotonic ticker for deadlines and waits, and the random source for jitter. The worker's classes
+ * take them as constructor arguments, so a plain test gives them settable ones instead.
+ */
+@ApplicationScoped
+public class TimeSources {
+
+    @Produces
+    @Library
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Library
+    public Ticker ticker() {
+        return Ticker.SYSTEM;
+    }
+
+    @Produces
+    @Library
+    public RandomSource random() {
+        return RandomSource.SYSTEM;
+    }
+}

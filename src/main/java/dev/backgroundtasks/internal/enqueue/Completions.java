@@ -1,0 +1,129 @@
+package dev.backgroundtasks.internal.enqueue;
+
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskInfo;
+import dev.backgroundtasks.internal.config.ControlSettings;
+import dev.backgroundtasks.internal.config.Library;
+import dev.backgroundtasks.internal.store.TaskReads;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The stages that {@link dev.backgroundtasks.TaskHandle#completion()} hands out: completed as soon
+ * as an archive on this node commits, and by a look at the archive every refresh interval for tasks
+ * that run on other nodes. Stages belong to the managed executor, so what depends on them runs with
+ * the application's context.
+ */
+@ApplicationScoped
+public class Completions {
+
+    private static final Logger LOG = Logger.getLogger(Completions.class.getName());
+
+    @Inject
+    TaskReads store;
+
+    @Inject
+    ControlSettings settings;
+
+    @Inject
+    @Library
+    ManagedExecutorService executor;
+
+    @Inject
+    @Library
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @Library
+    Clock clock;
+
+    private final Map<Long, List<CompletableFuture<TaskInfo>>> waiting = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> timer;
+    private boolean stopped;
+
+    /** A stage that completes with the archived task; already complete when it is archived. */
+    public CompletionStage<TaskInfo> await(TaskId id) {
+        ManagedExecutorService managed = start();
+        Optional<TaskInfo> now = store.find(id, clock.instant());
+        if (now.isPresent() && now.get().state().isFinished()) {
+            return managed.completedStage(now.get());
+        }
+        CompletableFuture<TaskInfo> future = managed.newIncompleteFuture();
+        waiting.compute(id.value(), (k, list) -> {
+            List<CompletableFuture<TaskInfo>> futures = list == null ? new ArrayList<>() : list;
+            futures.add(future);
+            return futures;
+        });
+        return future;
+    }
+
+    /** Called after an archive committed on this node; completes the stages that wait for the task. */
+    public void archived(long id) {
+        if (waiting.containsKey(id)) {
+            executor.execute(() -> complete(id));
+        }
+    }
+
+    /** Starts looking at the archive, at the first stage handed out. */
+    private synchronized ManagedExecutorService start() {
+        if (timer == null && !stopped) {
+            long every = settings.refreshInterval().toMillis();
+            timer = scheduler.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+        }
+        return executor;
+    }
+
+    /** Stops looking at the archive; stages still waiting stay incomplete. */
+    public synchronized void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void poll() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try {
+            Set<Long> done = store.archived(List.copyOf(waiting.keySet()));
+            done.forEach(this::complete);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Looking for archived tasks failed; trying again at the next refresh", e);
+        }
+    }
+
+    private void complete(long id) {
+        Optional<TaskInfo> info;
+        try {
+            info = store.find(new TaskId(id), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Reading archived task " + id + " failed; trying again at the next refresh", e);
+            return;
+        }
+        if (info.isEmpty() || !info.get().state().isFinished()) {
+            return;
+        }
+        List<CompletableFuture<TaskInfo>> futures = waiting.remove(id);
+        if (futures != null) {
+            futures.forEach(f -> f.complete(info.get()));
+        }
+    }
+}

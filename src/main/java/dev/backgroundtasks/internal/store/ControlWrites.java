@@ -1,0 +1,184 @@
+package dev.backgroundtasks.internal.store;
+
+import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Writes that control tasks and queues: cancel, retry, run now, pause and resume, and the start-up
+ * writes that keep capped and cron tasks in line with the deployed code. Each runs in the caller's
+ * transaction (or a new one), and those that change what other nodes must know announce it at commit.
+ */
+@ApplicationScoped
+public class ControlWrites {
+
+    static final String DELETE_WAITING = "DELETE FROM background_task WHERE id = ?1 AND locked_by IS NULL";
+    static final String FLAG_CANCEL = "UPDATE background_task SET cancel_requested = TRUE WHERE id = ?1";
+    /** An archived task back in the queue, same id, attempts reset. Parameters: id, run at, max running. */
+    static final String RETRY_FROM_ARCHIVE = """
+            INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, max_attempts,
+                   timeout_millis, created_at, max_running, cancel_requested)
+            SELECT id, task_name, params, queue, priority, ?2, 0, max_attempts, timeout_millis, created_at,
+                   CAST(?3 AS INTEGER), FALSE
+              FROM background_task_completed
+             WHERE id = ?1""";
+    static final String DELETE_ARCHIVED = "DELETE FROM background_task_completed WHERE id = ?1";
+    static final String RUN_NOW = "UPDATE background_task SET run_at = ?2 WHERE id = ?1 AND locked_by IS NULL";
+    static final String UPDATE_PAUSED = "UPDATE background_task_queue SET paused = ?2, changed_at = ?3 WHERE queue = ?1";
+    static final String INSERT_PAUSED = "INSERT INTO background_task_queue (queue, paused, changed_at) VALUES (?1, ?2, ?3)";
+    static final String FOLLOW_SCHEDULE = """
+            UPDATE background_task SET schedule = ?2, run_at = ?3
+             WHERE dedupe_key = ?1 AND locked_by IS NULL AND schedule <> ?2""";
+    static final String APPLY_CAP = """
+            UPDATE background_task SET max_running = ?2
+             WHERE task_name = ?1 AND locked_by IS NULL AND (max_running IS NULL OR max_running <> ?2)""";
+    static final String REMOVE_CAP = """
+            UPDATE background_task SET max_running = NULL
+             WHERE task_name = ?1 AND locked_by IS NULL AND max_running IS NOT NULL""";
+
+    @PersistenceContext(unitName = Database.UNIT)
+    EntityManager em;
+
+    @Inject
+    Database database;
+
+    @Inject
+    CommitHooks hooks;
+
+    /**
+     * Archives a waiting task as {@code done} (cancelled), with a schedule's next run when set.
+     *
+     * @return false when the task was claimed since it was read: it is running now, nothing changed
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean cancelWaiting(TaskEntity row, CompletedTaskEntity done, Instant nextRun) {
+        if (em.createNativeQuery(DELETE_WAITING).setParameter(1, row.getId()).executeUpdate() != 1) {
+            return false;
+        }
+        em.persist(done);
+        if (nextRun != null) {
+            em.persist(row.nextRun(nextRun, done.getFinishedAt()));
+        }
+        return true;
+    }
+
+    /**
+     * Asks the node running a task to stop it; every node re-reads the requests after the commit.
+     *
+     * @return false when the task is no longer in the queue
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean requestCancel(long id) {
+        if (em.createNativeQuery(FLAG_CANCEL).setParameter(1, id).executeUpdate() == 0) {
+            return false;
+        }
+        hooks.announceControl();
+        return true;
+    }
+
+    /** Moves an archived task back to the queue under its id, due at {@code runAt}, with no attempts used. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void retryArchived(long id, Instant runAt, Integer maxRunning) {
+        em.createNativeQuery(RETRY_FROM_ARCHIVE)
+                .setParameter(1, id)
+                .setParameter(2, UtcInstantConverter.toUtc(runAt))
+                .setParameter(3, maxRunning)
+                .executeUpdate();
+        em.createNativeQuery(DELETE_ARCHIVED).setParameter(1, id).executeUpdate();
+    }
+
+    /** Makes a waiting task due at {@code now}; false when it is claimed (running). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean runNow(long id, Instant now) {
+        return em.createNativeQuery(RUN_NOW)
+                .setParameter(1, id)
+                .setParameter(2, UtcInstantConverter.toUtc(now))
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * Pauses or resumes a queue for every node, in the caller's transaction; every node re-reads the
+     * paused queues after it commits (at once where the database notifies).
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public void setPaused(String queue, boolean paused, Instant now) {
+        int updated = em.createNativeQuery(UPDATE_PAUSED)
+                .setParameter(1, queue)
+                .setParameter(2, paused)
+                .setParameter(3, UtcInstantConverter.toUtc(now))
+                .executeUpdate();
+        if (updated == 0 && paused) {
+            em.createNativeQuery(INSERT_PAUSED)
+                    .setParameter(1, queue)
+                    .setParameter(2, true)
+                    .setParameter(3, UtcInstantConverter.toUtc(now))
+                    .executeUpdate();
+        }
+        hooks.announceControl();
+    }
+
+    /**
+     * Moves the waiting run of a cron task to the schedule the code declares, when it was stored
+     * under another one (the application changed its cron); a running one follows at its next run.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public void followSchedule(String dedupeKey, String schedule, Instant runAt) {
+        em.createNativeQuery(FOLLOW_SCHEDULE)
+                .setParameter(1, dedupeKey)
+                .setParameter(2, schedule)
+                .setParameter(3, UtcInstantConverter.toUtc(runAt))
+                .executeUpdate();
+    }
+
+    /**
+     * Gives the waiting rows of each task the cap the deployment declares now (none for the names in
+     * {@code uncapped}): rows stored under an earlier cap would otherwise be claimed the old way, and
+     * rows of a task whose cap was removed would never be claimed at all.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public void applyCaps(Map<String, Integer> caps, Collection<String> uncapped) {
+        for (Map.Entry<String, Integer> cap : caps.entrySet()) {
+            em.createNativeQuery(APPLY_CAP).setParameter(1, cap.getKey()).setParameter(2, cap.getValue()).executeUpdate();
+        }
+        for (String name : uncapped) {
+            em.createNativeQuery(REMOVE_CAP).setParameter(1, name).executeUpdate();
+        }
+    }
+
+    /** Creates the lock row of every capped task name that has none; safe when nodes start together. */
+    public void ensureCapRows(Collection<String> taskNames) {
+        for (String name : taskNames) {
+            try (Connection connection = database.connection()) {
+                try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM background_task_cap WHERE task_name = ?")) {
+                    exists.setString(1, name);
+                    try (ResultSet rows = exists.executeQuery()) {
+                        if (rows.next()) {
+                            continue;
+                        }
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES (?)")) {
+                    insert.setString(1, name);
+                    insert.executeUpdate();
+                } catch (SQLException e) {
+                    // Another node inserted it first; the row is what counts.
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not prepare the concurrency cap of task " + name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

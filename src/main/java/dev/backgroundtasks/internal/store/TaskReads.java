@@ -1,0 +1,134 @@
+package dev.backgroundtasks.internal.store;
+
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskInfo;
+import dev.backgroundtasks.TaskState;
+import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads of the task tables: a task as it is now, the paused queues, cancellation requests, which
+ * tasks are archived. Safe from any thread; the worker's reads are plain JDBC on a pooled connection.
+ */
+@ApplicationScoped
+public class TaskReads {
+
+    static final String PAUSED_QUEUES = "SELECT queue FROM background_task_queue WHERE paused = TRUE";
+    static final String CANCEL_REQUESTED = "SELECT id FROM background_task WHERE locked_by = ? AND cancel_requested = TRUE";
+
+    @PersistenceContext(unitName = Database.UNIT)
+    EntityManager em;
+
+    @Inject
+    Database database;
+
+    /**
+     * The task as it is now, pending, running or archived. In a transaction even when the caller has
+     * none: Payara's non-transactional entity manager failed on the managed executor's threads, where
+     * handles complete.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public Optional<TaskInfo> find(TaskId id, Instant now) {
+        TaskEntity pending = em.find(TaskEntity.class, id.value());
+        if (pending != null) {
+            return Optional.of(new TaskInfo(id, pending.getTaskName(), pending.getQueue(),
+                    state(pending, now), pending.getPriority(), pending.getAttempts(),
+                    pending.getMaxAttempts(), pending.getCreatedAt(), pending.getRunAt(), null, null, null,
+                    pending.getLastError()));
+        }
+        CompletedTaskEntity done = em.find(CompletedTaskEntity.class, id.value());
+        if (done == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TaskInfo(id, done.getTaskName(), done.getQueue(), state(done), done.getPriority(),
+                done.getAttempts(), done.getMaxAttempts(), done.getCreatedAt(), done.getRunAt(), done.getStartedAt(),
+                done.getFinishedAt(), done.getResult(), done.getError()));
+    }
+
+    /** The waiting or running row of a task, in the caller's transaction; null when it is not in the queue. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public TaskEntity pending(TaskId id) {
+        return em.find(TaskEntity.class, id.value());
+    }
+
+    /** The archived row of a task, in the caller's transaction; null when it is not archived. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public CompletedTaskEntity archivedRow(TaskId id) {
+        return em.find(CompletedTaskEntity.class, id.value());
+    }
+
+    /** An archived task's state. */
+    public static TaskState state(CompletedTaskEntity done) {
+        return switch (done.getOutcome()) {
+            case SUCCEEDED -> TaskState.SUCCEEDED;
+            case FAILED -> TaskState.FAILED;
+            case CANCELLED -> TaskState.CANCELLED;
+        };
+    }
+
+    /** A queued task's state: running while a claim on it holds. */
+    public static TaskState state(TaskEntity row, Instant now) {
+        return row.getLockedBy() != null && row.getLockedUntil() != null && row.getLockedUntil().isAfter(now)
+                ? TaskState.RUNNING : TaskState.PENDING;
+    }
+
+    /** The queues paused now. */
+    public Set<String> pausedQueues() {
+        return new HashSet<>(strings(PAUSED_QUEUES, List.of()));
+    }
+
+    /** The ids of the tasks {@code nodeId} holds whose cancellation was requested. */
+    public Set<Long> cancelRequested(String nodeId) {
+        Set<Long> ids = new HashSet<>();
+        strings(CANCEL_REQUESTED, List.of(nodeId)).forEach(id -> ids.add(Long.parseLong(id)));
+        return ids;
+    }
+
+    /** Which of {@code ids} are archived. */
+    public Set<Long> archived(Collection<Long> ids) {
+        Set<Long> found = new HashSet<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        // Ids are numbers, never user text: inlining them is safe.
+        String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+        strings("SELECT id FROM background_task_completed WHERE id IN (" + list + ")", List.of())
+                .forEach(id -> found.add(Long.parseLong(id)));
+        return found;
+    }
+
+    private List<String> strings(String sql, List<Object> params) {
+        try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                statement.setObject(i + 1, params.get(i));
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the task tables failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import java.time.LocalDateTime;
+import java.util.List;
+
+/**
+ * What one claim statement asks for: which rows, for whom, and how many.
+ *
+ * @param nodeId           the node the rows are claimed for
+ * @param now              the current time, UTC
+ * @param leaseGraceMillis how long past the task's own timeout the lease lasts
+ * @param limit            the most rows to claim
+ * @param queue            the one queue to claim from, or null for every queue but {@code pausedQueues}
+ * @param pausedQueues     queues to leave alone when {@code queue} is null
+ * @param cappedTask       the task name with a concurrency cap to claim, or null for tasks without a cap
+ * @param ascending        lower priorities first instead of higher
+ */
+public record ClaimRequest(String nodeId, LocalDateTime now, long leaseGraceMillis, int limit, String queue,
+                           List<String> pausedQueues, String cappedTask, boolean ascending) {
+
+    public ClaimRequest {
+        pausedQueues = List.copyOf(pausedQueues);
+    }
+
+    /** The same request with another limit. */
+    public ClaimRequest withLimit(int value) {
+        return new ClaimRequest(nodeId, now, leaseGraceMillis, value, queue, pausedQueues, cappedTask, ascending);
+    }
+
+    /** The shape of the statement: everything but the values bound to it. */
+    public Shape shape() {
+        return new Shape(queue != null, cappedTask != null, ascending);
+    }
+
+    /**
+     * One claim statement per shape.
+     *
+     * @param oneQueue  filters one queue (else excludes the paused ones)
+     * @param capped    claims one capped task name (else only tasks without a cap)
+     * @param ascending lower priorities first
+     */
+    public record Shape(boolean oneQueue, boolean capped, boolean ascending) {
+    }
+}

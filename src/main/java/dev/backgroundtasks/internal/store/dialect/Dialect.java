@@ -1,0 +1,142 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+
+import jakarta.persistence.EntityManager;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What differs between databases: the claim, the batched archive and the schema script. One
+ * class per database, so each database's statements are readable constants in one place. The hot
+ * path (claim, archive) is plain JDBC on a connection outside any JTA transaction.
+ */
+public sealed interface Dialect permits PostgresDialect, LockingDialect {
+
+    /** A short name, also the schema script's file name. */
+    String name();
+
+    /** The classpath resource holding this database's schema. */
+    default String schemaResource() {
+        return "META-INF/background-tasks/schema/" + name() + ".sql";
+    }
+
+    /**
+     * Claims at most {@code request.limit()} due, unclaimed rows that match the request, skipping rows
+     * other transactions hold, and returns them as claimed (attempts counted, lease set, dedupe key
+     * given up). Committed before it returns when the connection is in auto-commit mode; otherwise
+     * part of the connection's transaction.
+     *
+     * @param connection a connection not enlisted in a JTA transaction
+     */
+    List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException;
+
+    /**
+     * Archives finished tasks as succeeded, each only while {@code nodeId} still holds it at the same
+     * attempt, and removes them from the queue, committed as one.
+     *
+     * @return the ids archived; the others had lost their claim and were left alone
+     */
+    Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException;
+
+    /**
+     * The transaction isolation the claim and the archive run under, or null for the connection's
+     * own. A worker's held connection is set to it once; a connection from the pool is set and
+     * restored around each transaction.
+     */
+    default Integer isolation() {
+        return null;
+    }
+
+    /**
+     * Locks at most {@code limit} claimed rows whose lease ended before {@code now}, skipping rows
+     * other transactions hold, and returns them. Must run inside a transaction.
+     */
+    @SuppressWarnings("unchecked")
+    default List<TaskEntity> lockExpired(EntityManager em, LocalDateTime now, int limit) {
+        return em.createNativeQuery(lockExpiredSql(), TaskEntity.class)
+                .setParameter(1, now)
+                .setParameter(2, limit)
+                .getResultList();
+    }
+
+    /** The statement behind {@link #lockExpired}: parameters now, then limit. */
+    String lockExpiredSql();
+
+    /**
+     * The statement that, run inside an enqueuing transaction, tells every node's listener at commit
+     * that new tasks exist; null where the database cannot notify (workers then rely on polling).
+     */
+    default String notifySql() {
+        return null;
+    }
+
+    /**
+     * Like {@link #notifySql()}, for a change of paused queues or a cancellation request: every
+     * node re-reads them at once. Null where the database cannot notify.
+     */
+    default String controlNotifySql() {
+        return null;
+    }
+
+    /** Subscribes {@code connection} to task notifications; only where {@link #notifySql()} is set. */
+    default void listen(Connection connection) throws SQLException {
+        throw new IllegalStateException(name() + " has no notifications; check notifySql() first");
+    }
+
+    /**
+     * Waits up to {@code millis} for notifications on a listening connection.
+     *
+     * @return the payloads of those that arrived; empty when none did
+     */
+    default List<String> awaitNotification(Connection connection, int millis) throws SQLException {
+        throw new IllegalStateException(name() + " has no notifications; check notifySql() first");
+    }
+
+    /** The statement that reads one new id from {@code background_task_seq}, used as the id itself. */
+    String nextIdSql();
+
+    /**
+     * An insert of one task that holds a dedupe key, which does nothing when a task already holds the
+     * key ({@code reschedule} false) or moves a waiting holder to the new run time, arguments and
+     * priority ({@code reschedule} true). Parameters, numbered: 1 id, 2 task name, 3 params, 4 queue,
+     * 5 priority, 6 run at, 7 max attempts, 8 timeout (ms), 9 created at, 10 dedupe key, 11 schedule,
+     * 12 max running.
+     */
+    String dedupedInsertSql(boolean reschedule);
+
+    /** The columns and values every {@link #dedupedInsertSql} inserts. */
+    String INSERT_COLUMNS = """
+            (id, task_name, params, queue, priority, run_at, attempts, max_attempts, timeout_millis, created_at,
+             dedupe_key, schedule, max_running, cancel_requested)""";
+
+    /**
+     * The values of {@link #INSERT_COLUMNS}, as numbered parameters; the cast gives a null cap its
+     * column's type (a JPA provider binds an untyped null as text, which PostgreSQL refuses for a number).
+     */
+    String INSERT_VALUES = "(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), FALSE)";
+
+    /** The payload of a notification that says queues were paused or resumed, or a cancellation requested. */
+    String CONTROL = "control";
+
+    /** The dialect for a JDBC product name, as {@code DatabaseMetaData.getDatabaseProductName()} gives it. */
+    static Dialect forProduct(String productName) {
+        String product = productName.toLowerCase(Locale.ROOT);
+        if (product.contains("postgres")) {
+            return new PostgresDialect();
+        }
+        if (product.equals("h2")) {
+            return new H2Dialect();
+        }
+        if (product.contains("mariadb")) {
+            return new MariaDbDialect();
+        }
+        throw new IllegalStateException("background-tasks does not support the database '" + productName
+                + "' yet; supported: PostgreSQL, MariaDB, H2");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * H2, the embedded default: no UPDATE … RETURNING, so the claim locks, marks and reads back the
+ * rows, and the archive moves them one by one ({@link LockingDialect}). Good for a single node;
+ * concurrency is proven on PostgreSQL and MariaDB.
+ */
+public final class H2Dialect extends LockingDialect {
+
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (an array, empty for none), limit. */
+    static final String LOCK_READY_EVERY_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+             ORDER BY priority DESC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due tasks without a cap, from one queue. Parameters: now, queue, limit. */
+    static final String LOCK_READY_ONE_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+             ORDER BY priority DESC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones. Parameters: now, task name, paused queues (an array, empty for none), limit. */
+    static final String LOCK_READY_CAPPED_EVERY_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+             ORDER BY priority DESC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from one queue. Parameters: now, task name, queue, limit. */
+    static final String LOCK_READY_CAPPED_ONE_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND queue = ?
+             ORDER BY priority DESC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones, lower priorities first. Parameters: now, paused queues (an array, empty for none), limit. */
+    static final String LOCK_READY_EVERY_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+             ORDER BY priority ASC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due tasks without a cap, from one queue, lower priorities first. Parameters: now, queue, limit. */
+    static final String LOCK_READY_ONE_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+             ORDER BY priority ASC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones, lower priorities first. Parameters: now, task name, paused queues (an array, empty for none), limit. */
+    static final String LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+             ORDER BY priority ASC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from one queue, lower priorities first. Parameters: now, task name, queue, limit. */
+    static final String LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND queue = ?
+             ORDER BY priority ASC, run_at, id
+             FETCH FIRST ? ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    static final String MARK = """
+            UPDATE background_task
+               SET locked_by = ?,
+                   locked_until = DATEADD(MILLISECOND, timeout_millis + ?, CAST(? AS TIMESTAMP)),
+                   attempts = attempts + 1,
+                   dedupe_key = CASE WHEN schedule IS NULL THEN NULL ELSE dedupe_key END
+             WHERE id IN (%s)""";
+
+    static final String LOCK_EXPIRED = """
+            SELECT *
+              FROM background_task
+             WHERE locked_by IS NOT NULL
+               AND locked_until < ?1
+             ORDER BY locked_until
+             FETCH FIRST ?2 ROWS ONLY
+               FOR UPDATE SKIP LOCKED""";
+
+    /** MERGE on the key: inserts when no task holds it; {@code %s} takes the clause for a holder. */
+    static final String DEDUPED_MERGE = """
+            MERGE INTO background_task t
+            USING (SELECT CAST(?10 AS VARCHAR(255)) AS k) s ON t.dedupe_key = s.k
+            %s
+            WHEN NOT MATCHED THEN INSERT """ + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES;
+
+    static final String RESCHEDULE_HOLDER =
+            "WHEN MATCHED AND t.locked_by IS NULL THEN UPDATE SET run_at = ?6, params = ?3, priority = ?5";
+
+    @Override
+    public String nextIdSql() {
+        return "SELECT NEXT VALUE FOR background_task_seq";
+    }
+
+    @Override
+    public String dedupedInsertSql(boolean reschedule) {
+        return DEDUPED_MERGE.formatted(reschedule ? RESCHEDULE_HOLDER : "");
+    }
+
+    public H2Dialect() {
+        super("h2", MARK, LOCK_EXPIRED);
+    }
+
+    @Override
+    String lockReadySql(ClaimRequest.Shape shape) {
+        if (shape.ascending()) {
+            return shape.capped()
+                    ? (shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING : LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING)
+                    : (shape.oneQueue() ? LOCK_READY_ONE_QUEUE_ASCENDING : LOCK_READY_EVERY_QUEUE_ASCENDING);
+        }
+        return shape.capped()
+                ? (shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE : LOCK_READY_CAPPED_EVERY_QUEUE)
+                : (shape.oneQueue() ? LOCK_READY_ONE_QUEUE : LOCK_READY_EVERY_QUEUE);
+    }
+
+    @Override
+    void bindPausedQueues(Connection connection, PreparedStatement statement, int index, List<String> paused)
+            throws SQLException {
+        statement.setArray(index, connection.createArrayOf("VARCHAR", paused.toArray()));
+    }
+}

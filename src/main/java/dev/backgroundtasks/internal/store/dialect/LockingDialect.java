@@ -1,0 +1,162 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The claim and archive for databases without {@code UPDATE … RETURNING}: the claim locks the
+ * ready ids with {@code FOR UPDATE SKIP LOCKED}, marks them and reads them back, and the archive
+ * copies and deletes the finished rows, each in one local transaction. The subclasses hold the
+ * statements, every shape of the lock written out whole; they differ in how they add milliseconds
+ * to a time, limit rows and take a list of paused queues.
+ */
+abstract sealed class LockingDialect implements Dialect permits H2Dialect, MariaDbDialect {
+
+    private final String name;
+    private final String markSql;
+    private final String lockExpiredSql;
+
+    /**
+     * @param name           the dialect's name, also its schema script's
+     * @param markSql        marks the locked rows as claimed, {@code %s} taking the id list (numbers read
+     *                       from the table); parameters: node, lease grace (ms), now
+     * @param lockExpiredSql see {@link Dialect#lockExpiredSql()}
+     */
+    LockingDialect(String name, String markSql, String lockExpiredSql) {
+        this.name = name;
+        this.markSql = markSql;
+        this.lockExpiredSql = lockExpiredSql;
+    }
+
+    /**
+     * The statement that locks the ids of due rows in claim order for one shape of request.
+     * Parameters: now, the capped task's name (capped shapes only), the queue or the paused queues
+     * ({@link #bindPausedQueues}), limit.
+     */
+    abstract String lockReadySql(ClaimRequest.Shape shape);
+
+    /** Binds the paused queues as the lock statement of a node serving every queue takes them. */
+    abstract void bindPausedQueues(Connection connection, PreparedStatement statement, int index, List<String> paused)
+            throws SQLException;
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String lockExpiredSql() {
+        return lockExpiredSql;
+    }
+
+    /** Copies one finished row to the archive while this claim still holds it. Parameters: result, note, started, finished, id, attempts, node. */
+    static final String COPY_TO_ARCHIVE = """
+            INSERT INTO background_task_completed (id, task_name, params, queue, priority, run_at, attempts,
+                   max_attempts, timeout_millis, node_id, created_at, outcome, result, error, started_at, finished_at)
+            SELECT id, task_name, params, queue, priority, run_at, attempts,
+                   max_attempts, timeout_millis, locked_by, created_at, 'SUCCEEDED', ?, ?, ?, ?
+              FROM background_task
+             WHERE id = ? AND attempts = ? AND locked_by = ?""";
+
+    /** Removes an archived row; runs only after its copy succeeded in the same transaction. */
+    static final String DELETE = "DELETE FROM background_task WHERE id = ? AND attempts = ? AND locked_by = ?";
+
+    static final String READ = "SELECT * FROM background_task WHERE id IN (%s)";
+
+    @Override
+    public List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException {
+        String lockReady = lockReadySql(request.shape());
+        return inTransaction(connection, () -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement lock = connection.prepareStatement(lockReady)) {
+                int i = 0;
+                lock.setObject(++i, request.now());
+                if (request.cappedTask() != null) {
+                    lock.setString(++i, request.cappedTask());
+                }
+                if (request.queue() != null) {
+                    lock.setString(++i, request.queue());
+                } else {
+                    bindPausedQueues(connection, lock, ++i, request.pausedQueues());
+                }
+                lock.setInt(++i, request.limit());
+                try (ResultSet rows = lock.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            // Ids are numbers read from the table, never user text: inlining them is safe.
+            String idList = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+            try (PreparedStatement mark = connection.prepareStatement(markSql.formatted(idList))) {
+                mark.setString(1, request.nodeId());
+                mark.setLong(2, request.leaseGraceMillis());
+                mark.setObject(3, request.now());
+                mark.executeUpdate();
+            }
+            try (PreparedStatement read = connection.prepareStatement(READ.formatted(idList));
+                 ResultSet rows = read.executeQuery()) {
+                return Rows.tasks(rows);
+            }
+        });
+    }
+
+    @Override
+    public Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException {
+        return inTransaction(connection, () -> {
+            Set<Long> archived = new HashSet<>();
+            try (PreparedStatement copy = connection.prepareStatement(COPY_TO_ARCHIVE);
+                 PreparedStatement delete = connection.prepareStatement(DELETE)) {
+                for (Finished f : finished) {
+                    copy.setString(1, f.resultJson());
+                    copy.setString(2, f.note());
+                    copy.setObject(3, Rows.utc(f.startedAt()));
+                    copy.setObject(4, Rows.utc(f.finishedAt()));
+                    copy.setLong(5, f.task().getId());
+                    copy.setInt(6, f.task().getAttempts());
+                    copy.setString(7, nodeId);
+                    if (copy.executeUpdate() == 1) {
+                        delete.setLong(1, f.task().getId());
+                        delete.setInt(2, f.task().getAttempts());
+                        delete.setString(3, nodeId);
+                        delete.executeUpdate();
+                        archived.add(f.task().getId());
+                    }
+                }
+            }
+            return archived;
+        });
+    }
+
+    /** One local transaction under {@link #isolation()}; a held connection is already set to it (no round trip). */
+    private <T> T inTransaction(Connection connection, Jdbc.Work<T> work) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            // Part of the caller's local transaction (a capped claim), which set the isolation.
+            return work.run();
+        }
+        Integer wanted = isolation();
+        int previous = connection.getTransactionIsolation();
+        if (wanted == null || wanted == previous) {
+            return Jdbc.inTransaction(connection, work);
+        }
+        connection.setTransactionIsolation(wanted);
+        try {
+            return Jdbc.inTransaction(connection, work);
+        } finally {
+            connection.setTransactionIsolation(previous);
+        }
+    }
+}

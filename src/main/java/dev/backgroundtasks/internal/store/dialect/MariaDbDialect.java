@@ -1,0 +1,201 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+
+/**
+ * MariaDB 10.6 and later: {@code FOR UPDATE SKIP LOCKED} and sequences exist,
+ * {@code UPDATE … RETURNING} and partial indexes do not, and there are no notifications,
+ * so workers on other nodes find new tasks by polling. The claim and archive run under read
+ * committed so that a locking read does not also lock the gaps where new tasks are inserted.
+ */
+public final class MariaDbDialect extends LockingDialect {
+
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (a JSON array of names, [] for none), limit. */
+    static final String LOCK_READY_EVERY_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+             ORDER BY priority DESC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due tasks without a cap, from one queue. Parameters: now, queue, limit. */
+    static final String LOCK_READY_ONE_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+             ORDER BY priority DESC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones. Parameters: now, task name, paused queues (a JSON array of names, [] for none), limit. */
+    static final String LOCK_READY_CAPPED_EVERY_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+             ORDER BY priority DESC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from one queue. Parameters: now, task name, queue, limit. */
+    static final String LOCK_READY_CAPPED_ONE_QUEUE = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND queue = ?
+             ORDER BY priority DESC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones, lower priorities first. Parameters: now, paused queues (a JSON array of names, [] for none), limit. */
+    static final String LOCK_READY_EVERY_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+             ORDER BY priority ASC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due tasks without a cap, from one queue, lower priorities first. Parameters: now, queue, limit. */
+    static final String LOCK_READY_ONE_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+             ORDER BY priority ASC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones, lower priorities first. Parameters: now, task name, paused queues (a JSON array of names, [] for none), limit. */
+    static final String LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+             ORDER BY priority ASC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Locks the ids of due runs of one capped task, from one queue, lower priorities first. Parameters: now, task name, queue, limit. */
+    static final String LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING = """
+            SELECT id
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND task_name = ?
+               AND max_running IS NOT NULL
+               AND queue = ?
+             ORDER BY priority ASC, run_at, id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+
+    static final String MARK = """
+            UPDATE background_task
+               SET locked_by = ?,
+                   locked_until = TIMESTAMPADD(MICROSECOND, (timeout_millis + ?) * 1000, CAST(? AS DATETIME(6))),
+                   attempts = attempts + 1,
+                   dedupe_key = CASE WHEN schedule IS NULL THEN NULL ELSE dedupe_key END
+             WHERE id IN (%s)""";
+
+    static final String LOCK_EXPIRED = """
+            SELECT *
+              FROM background_task
+             WHERE locked_by IS NOT NULL
+               AND locked_until < ?1
+             ORDER BY locked_until
+             LIMIT ?2
+               FOR UPDATE SKIP LOCKED""";
+
+    /** Inserts unless a task holds the key; the no-op update also locks the holder until commit. */
+    static final String DEDUPED_INSERT = "INSERT INTO background_task " + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES
+            + "\nON DUPLICATE KEY UPDATE dedupe_key = dedupe_key";
+
+    /** Inserts, or moves the waiting task that holds the key (a running one keeps its own). */
+    static final String DEDUPED_UPSERT = "INSERT INTO background_task " + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES + """
+
+            ON DUPLICATE KEY UPDATE
+                run_at = IF(locked_by IS NULL, VALUES(run_at), run_at),
+                params = IF(locked_by IS NULL, VALUES(params), params),
+                priority = IF(locked_by IS NULL, VALUES(priority), priority)""";
+
+    @Override
+    public String nextIdSql() {
+        return "SELECT NEXT VALUE FOR background_task_seq";
+    }
+
+    @Override
+    public String dedupedInsertSql(boolean reschedule) {
+        return reschedule ? DEDUPED_UPSERT : DEDUPED_INSERT;
+    }
+
+    public MariaDbDialect() {
+        super("mariadb", MARK, LOCK_EXPIRED);
+    }
+
+    /**
+     * Read committed keeps a locking read from also locking the gaps between index entries, where
+     * it would hold up concurrent enqueues.
+     */
+    @Override
+    public Integer isolation() {
+        return Connection.TRANSACTION_READ_COMMITTED;
+    }
+
+    @Override
+    String lockReadySql(ClaimRequest.Shape shape) {
+        if (shape.ascending()) {
+            return shape.capped()
+                    ? (shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING : LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING)
+                    : (shape.oneQueue() ? LOCK_READY_ONE_QUEUE_ASCENDING : LOCK_READY_EVERY_QUEUE_ASCENDING);
+        }
+        return shape.capped()
+                ? (shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE : LOCK_READY_CAPPED_EVERY_QUEUE)
+                : (shape.oneQueue() ? LOCK_READY_ONE_QUEUE : LOCK_READY_EVERY_QUEUE);
+    }
+
+    /** MariaDB has no array parameters: the names go as a JSON array of strings. */
+    @Override
+    void bindPausedQueues(Connection connection, PreparedStatement statement, int index, List<String> paused)
+            throws SQLException {
+        StringBuilder json = new StringBuilder("[");
+        for (String queue : paused) {
+            json.append(json.length() > 1 ? "," : "").append('"');
+            for (char c : queue.toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    json.append('\\').append(c);
+                } else if (c < 0x20) {
+                    json.append(String.format("\\u%04x", (int) c));
+                } else {
+                    json.append(c);
+                }
+            }
+            json.append('"');
+        }
+        statement.setString(index, json.append(']').toString());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads {@code background_task} rows from JDBC result sets, for the hot path that bypasses JPA. */
+public final class Rows {
+
+    private Rows() {
+    }
+
+    static List<TaskEntity> tasks(ResultSet rows) throws SQLException {
+        List<TaskEntity> tasks = new ArrayList<>();
+        while (rows.next()) {
+            TaskEntity task = new TaskEntity();
+            task.setId(rows.getLong("id"));
+            task.setTaskName(rows.getString("task_name"));
+            task.setParams(rows.getString("params"));
+            task.setQueue(rows.getString("queue"));
+            task.setPriority(rows.getInt("priority"));
+            task.setRunAt(instant(rows, "run_at"));
+            task.setAttempts(rows.getInt("attempts"));
+            task.setMaxAttempts(rows.getInt("max_attempts"));
+            task.setTimeoutMillis(rows.getLong("timeout_millis"));
+            task.setLockedBy(rows.getString("locked_by"));
+            task.setLockedUntil(instant(rows, "locked_until"));
+            task.setLastError(rows.getString("last_error"));
+            task.setCreatedAt(instant(rows, "created_at"));
+            task.setDedupeKey(rows.getString("dedupe_key"));
+            task.setSchedule(rows.getString("schedule"));
+            int maxRunning = rows.getInt("max_running");
+            task.setMaxRunning(rows.wasNull() ? null : maxRunning);
+            task.setCancelRequested(rows.getBoolean("cancel_requested"));
+            tasks.add(task);
+        }
+        return tasks;
+    }
+
+    /** A UTC column value as an instant. */
+    private static Instant instant(ResultSet rows, String column) throws SQLException {
+        LocalDateTime value = rows.getObject(column, LocalDateTime.class);
+        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+
+    /** An instant as the UTC column value to bind. */
+    static LocalDateTime utc(Instant instant) {
+        return UtcInstantConverter.toUtc(instant);
+    }
+}

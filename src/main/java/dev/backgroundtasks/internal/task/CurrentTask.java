@@ -1,0 +1,50 @@
+package dev.backgroundtasks.internal.task;
+
+import dev.backgroundtasks.TaskContext;
+import dev.backgroundtasks.TaskId;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+
+/** The {@link TaskContext} applications inject: the run on the calling thread ({@link RunScope}). */
+@ApplicationScoped
+public class CurrentTask implements TaskContext {
+
+    private static RunScope.Run current() {
+        RunScope.Run run = RunScope.current();
+        if (run == null) {
+            throw new IllegalStateException("TaskContext is only available on the thread running a @Background task");
+        }
+        return run;
+    }
+
+    @Override
+    public TaskId id() {
+        return current().id();
+    }
+
+    @Override
+    public int attempt() {
+        return current().attempt();
+    }
+
+    @Override
+    public int maxAttempts() {
+        return current().maxAttempts();
+    }
+
+    @Override
+    public String queue() {
+        return current().queue();
+    }
+
+    @Override
+    public Instant scheduledAt() {
+        return current().scheduledAt();
+    }
+
+    @Override
+    public boolean isCancellationRequested() {
+        return current().isCancellationRequested();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.internal.config.ClaimSettings;
+import dev.backgroundtasks.internal.store.ClaimQueries;
+import dev.backgroundtasks.internal.store.Database;
+import dev.backgroundtasks.internal.store.HeldConnection;
+import dev.backgroundtasks.internal.store.dialect.ClaimRequest;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The claim loop: waits for a {@link Signal} (a commit, a notification, a freed slot while work may
+ * be waiting, a retry coming due, or the poll timer), checks timeouts, then claims due tasks into
+ * the free slots, each capped task within its cap first, then the others, until a claim comes back
+ * short or no slot is free. While the database fails it backs off ({@link FailureBackoff}).
+ *
+ * <p>Thread: {@link #run()} runs on one thread of the managed thread factory
+ * ({@code background-tasks-poller}), which alone uses the held connection, the backoff and
+ * {@link #claimNotBefore}. {@link #wake()}, {@link #wakeAt}, {@link #slotFreed()} and {@link #stop()}
+ * are called from any thread; {@link #backlog} and {@link #active} are volatile for them.
+ */
+final class ClaimLoop {
+
+    /** How often the loop checks running tasks against their timeouts while any run. */
+    static final long TIMEOUT_CHECK_MILLIS = 50;
+
+    private final ClaimSettings settings;
+    private final String nodeId;
+    private final long leaseGraceMillis;
+    private final Map<String, Integer> caps;
+    private final ClaimQueries claims;
+    private final Slots slots;
+    private final ClaimSizing sizing;
+    private final TimeoutWatch timeouts;
+    private final BooleanSupplier archiveBackedUp;
+    private final Supplier<Set<String>> paused;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final FailureLog failureLog;
+    private final Signal signal = new Signal();
+    private final FailureBackoff backoff = new FailureBackoff();
+
+    /** Set when a claim may have left due work behind: a full claim, or no free slot to claim into. */
+    private volatile boolean backlog;
+    private volatile boolean active = true;
+    private Instant claimNotBefore;
+
+    /**
+     * @param caps            task names with a concurrency cap, and the cap: claimed apart, first
+     * @param archiveBackedUp whether a full batch of successes waits to be archived: then nothing is claimed
+     * @param paused          the queues paused now
+     * @param startDelay      how long after start the first claim waits
+     */
+    ClaimLoop(ClaimSettings settings, String nodeId, Duration leaseGrace, Map<String, Integer> caps, ClaimQueries claims,
+              Slots slots, TimeoutWatch timeouts, BooleanSupplier archiveBackedUp, Supplier<Set<String>> paused,
+              ScheduledExecutorService scheduler, Clock clock, FailureLog failureLog, Duration startDelay) {
+        this.settings = settings;
+        this.nodeId = nodeId;
+        this.leaseGraceMillis = leaseGrace.toMillis();
+        this.caps = Map.copyOf(caps);
+        this.claims = claims;
+        this.slots = slots;
+        this.sizing = new ClaimSizing(settings);
+        this.timeouts = timeouts;
+        this.archiveBackedUp = archiveBackedUp;
+        this.paused = paused;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.failureLog = failureLog;
+        this.claimNotBefore = clock.instant().plus(startDelay);
+    }
+
+    /** The loop, on its own connection, until {@link #stop()} or an interrupt. */
+    void run(Database database) {
+        try (HeldConnection connection = database.hold("claim loop")) {
+            while (active) {
+                try {
+                    signal.await(slots.isEmpty() ? settings.pollInterval().toMillis() : TIMEOUT_CHECK_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    active = false;
+                }
+                if (!active) {
+                    return;
+                }
+                timeouts.checkOnce();
+                if (clock.instant().isBefore(claimNotBefore)) {
+                    continue;
+                }
+                try {
+                    claimOnce(connection);
+                    backoff.succeeded();
+                } catch (RuntimeException e) {
+                    backOff(e);
+                }
+            }
+        }
+    }
+
+    /** Asks the loop to look for work now. */
+    void wake() {
+        signal.wake();
+    }
+
+    /** Wakes the loop at {@code due}: rounded up and a little late rather than early, which would find nothing due. */
+    void wakeAt(Instant due) {
+        long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis() + 2);
+        try {
+            scheduler.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Stopping: the rescheduled task is in the table for any node's next poll.
+        }
+    }
+
+    /** A slot was freed: look again if the last claim may have left work behind. */
+    void slotFreed() {
+        if (backlog) {
+            wake();
+        }
+    }
+
+    /** Ends the loop after its current turn. */
+    void stop() {
+        active = false;
+        wake();
+    }
+
+    boolean isActive() {
+        return active;
+    }
+
+    /**
+     * Claims into the free slots until a claim comes back short or no slot is left: one step of the
+     * loop, without the wait.
+     */
+    void claimOnce(HeldConnection connection) {
+        while (active) {
+            if (archiveBackedUp.getAsBoolean()) {
+                backlog = true;
+                return;
+            }
+            Set<String> pausedNow = paused.get();
+            ClaimSizing.Round round = sizing.round(slots.size(), slots.byQueue(), pausedNow);
+            // A claim that filled its limit may have left due work behind; so may a queue with no free slot.
+            boolean filled = false;
+            for (ClaimSizing.Target target : round.targets()) {
+                filled |= claim(connection, target, List.copyOf(pausedNow));
+            }
+            backlog = filled || round.full();
+            if (!filled || sizing.round(slots.size(), slots.byQueue(), paused.get()).targets().isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Claims into one target's free slots: each capped task within its cap, then tasks without a cap.
+     *
+     * @return whether due work may have been left behind: a claim filled its limit
+     */
+    private boolean claim(HeldConnection connection, ClaimSizing.Target target, List<String> pausedNow) {
+        LocalDateTime now = UtcInstantConverter.toUtc(clock.instant());
+        int left = target.free();
+        // Capped tasks first: their caps bound the slots they can take, and a backlog of uncapped
+        // work fills every claim, which would keep them waiting whatever their priority.
+        for (Map.Entry<String, Integer> cap : caps.entrySet()) {
+            if (left <= 0) {
+                return true;
+            }
+            List<TaskEntity> runs = claims.claimCapped(connection,
+                    request(now, sizing.limit(left), target.queue(), pausedNow, cap.getKey()), cap.getValue());
+            slots.accept(runs);
+            left -= runs.size();
+        }
+        if (left <= 0) {
+            return true;
+        }
+        int limit = sizing.limit(left);
+        List<TaskEntity> claimed = claims.claim(connection, request(now, limit, target.queue(), pausedNow, null));
+        slots.accept(claimed);
+        return claimed.size() == limit;
+    }
+
+    private ClaimRequest request(LocalDateTime now, int limit, String queue, List<String> pausedNow, String cappedTask) {
+        return new ClaimRequest(nodeId, now, leaseGraceMillis, limit, queue, pausedNow, cappedTask, settings.ascending());
+    }
+
+    /** The database is failing: wait longer before each claim, up to {@link FailureBackoff#MAX}. */
+    private void backOff(RuntimeException e) {
+        Duration wait = backoff.failed();
+        claimNotBefore = clock.instant().plus(wait);
+        failureLog.failed("could not claim tasks (failure " + backoff.failures() + "); next try in " + wait, e);
+        wakeAt(claimNotBefore);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.internal.store.TaskReads;
+
+import java.util.Set;
+
+/**
+ * Re-reads what other nodes may have changed: the paused queues (waking the claim loop when one was
+ * resumed) and cancellation requests for the tasks running here.
+ *
+ * <p>Threads: {@link #refreshOnce()} runs on the managed scheduler every {@code refresh-interval},
+ * on the listener's thread at a control notification, and after this node's own pause commits;
+ * {@link #paused()} is read by the claim loop. The paused set is an immutable set in a volatile field.
+ */
+final class ControlRefresh {
+
+    private final TaskReads reads;
+    private final Slots slots;
+    private final String nodeId;
+    private final Runnable wake;
+    private final FailureLog failureLog;
+    private volatile Set<String> paused = Set.of();
+
+    ControlRefresh(TaskReads reads, Slots slots, String nodeId, Runnable wake, FailureLog failureLog) {
+        this.reads = reads;
+        this.slots = slots;
+        this.nodeId = nodeId;
+        this.wake = wake;
+        this.failureLog = failureLog;
+    }
+
+    /** The queues no node may start tasks from now, as last read. */
+    Set<String> paused() {
+        return paused;
+    }
+
+    /** One read of the paused queues and of this node's cancellation requests; failures are logged. */
+    void refreshOnce() {
+        try {
+            Set<String> now = Set.copyOf(reads.pausedQueues());
+            Set<String> before = paused;
+            paused = now;
+            if (!now.containsAll(before)) {
+                wake.run();
+            }
+            if (!slots.isEmpty()) {
+                reads.cancelRequested(nodeId).forEach(slots::cancel);
+            }
+        } catch (RuntimeException e) {
+            failureLog.failed("could not read paused queues and cancellation requests", e);
+        }
+    }
+}

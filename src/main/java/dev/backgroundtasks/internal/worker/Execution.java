@@ -1,0 +1,130 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.task.RunScope;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One claimed task on this node, from claim to stored outcome. Exactly one of the task's
+ * completion, its timeout and a drain gets to decide what happens to the row.
+ *
+ * <p>Threads: created by the claim loop; begun, run and settled by a runner; settled by the
+ * timeout watch (on the claim loop's thread) when late; released by a stopping worker; cancelled
+ * from any thread. The state is one atomic; {@link #cancel()} and {@link #settle()} share the
+ * monitor so that no interrupt reaches a runner after it settled.
+ */
+final class Execution implements RunScope.Run {
+
+    private static final int CLAIMED = 0;
+    private static final int RUNNING = 1;
+    private static final int SETTLED = 2;
+    private static final int RELEASED = 3;
+
+    final TaskEntity task;
+    private final AtomicInteger state = new AtomicInteger(CLAIMED);
+    /** The thread running the task, for the timeout's and the cancel's interrupt. */
+    private volatile Thread thread;
+    private volatile Instant startedAt;
+    /** The ticker reading past which the attempt has timed out; meaningful once {@link #timed} is set. */
+    private volatile long deadline;
+    private volatile boolean timed;
+    /** Someone asked to cancel this run. */
+    private volatile boolean cancelRequested;
+
+    Execution(TaskEntity task) {
+        this.task = task;
+        this.cancelRequested = task.isCancelRequested();
+    }
+
+    /** A runner starts the task; false when a drain released it first. */
+    boolean begin() {
+        return state.compareAndSet(CLAIMED, RUNNING);
+    }
+
+    /**
+     * Records who runs the task from when, and when it times out: {@code deadlineNanos} on the
+     * worker's ticker. Called by the runner right after {@link #begin()}.
+     */
+    void started(Thread runner, Instant at, long deadlineNanos) {
+        thread = runner;
+        startedAt = at;
+        deadline = deadlineNanos;
+        timed = true;
+    }
+
+    /** Whether the attempt has run past its deadline at ticker reading {@code nowNanos}. */
+    boolean isLate(long nowNanos) {
+        return timed && nowNanos - deadline > 0;
+    }
+
+    /** The completion or the timeout claims the outcome; false for whichever comes second. */
+    synchronized boolean settle() {
+        return state.compareAndSet(RUNNING, SETTLED);
+    }
+
+    /** A drain takes back a task that has not started; false once it has. */
+    boolean release() {
+        return state.compareAndSet(CLAIMED, RELEASED);
+    }
+
+    /**
+     * Asks the running task to stop: the flag its context shows, and an interrupt of its thread
+     * while it runs (never after it settled).
+     *
+     * @return whether this was the first request
+     */
+    synchronized boolean cancel() {
+        boolean first = !cancelRequested;
+        cancelRequested = true;
+        Thread t = thread;
+        if (t != null && state.get() == RUNNING) {
+            t.interrupt();
+        }
+        return first;
+    }
+
+    /** Interrupts the thread running the task, if any (a timeout). */
+    void interrupt() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public TaskId id() {
+        return new TaskId(task.getId());
+    }
+
+    @Override
+    public int attempt() {
+        return task.getAttempts();
+    }
+
+    @Override
+    public int maxAttempts() {
+        return task.getMaxAttempts();
+    }
+
+    @Override
+    public String queue() {
+        return task.getQueue();
+    }
+
+    @Override
+    public Instant scheduledAt() {
+        return task.getRunAt();
+    }
+
+    @Override
+    public boolean isCancellationRequested() {
+        return cancelRequested;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.internal.config.ControlSettings;
+import dev.backgroundtasks.internal.config.Library;
+import dev.backgroundtasks.internal.store.Database;
+import dev.backgroundtasks.internal.store.dialect.Dialect;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Wakes this node's worker when a transaction on any node commits new tasks, and has it re-read
+ * control state when one pauses a queue or asks for a cancel, through the database's notifications
+ * (LISTEN/NOTIFY on PostgreSQL). Polling remains the fallback, and the only mechanism where
+ * notifications do not exist.
+ *
+ * <p>Thread: one of its own ({@code background-tasks-listener}), holding one pooled connection;
+ * {@link #start} and {@link #stop()} from the worker's start and stop.
+ */
+@ApplicationScoped
+public class NotificationListener {
+
+    private static final Logger LOG = Logger.getLogger(NotificationListener.class.getName());
+    /** How long one wait blocks, so that a stop is noticed promptly. */
+    static final int WAIT_MILLIS = 250;
+    /** The pause before listening again after the connection failed. */
+    static final int RECONNECT_MILLIS = 1000;
+
+    @Inject
+    Database database;
+
+    @Inject
+    ControlSettings settings;
+
+    @Inject
+    WorkerStats stats;
+
+    @Inject
+    @Library
+    ManagedThreadFactory threads;
+
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    /** Starts listening when the database supports it and it is enabled; returns whether it did. */
+    boolean start(Runnable onNotification, Runnable onControl) {
+        Dialect dialect = database.dialect();
+        if (!settings.listen() || dialect.notifySql() == null) {
+            return false;
+        }
+        running = true;
+        thread = threads.newThread(() -> listen(dialect, onNotification, onControl));
+        thread.setName("background-tasks-listener");
+        thread.setDaemon(true);
+        thread.start();
+        return true;
+    }
+
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(WAIT_MILLIS * 4L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void listen(Dialect dialect, Runnable onNotification, Runnable onControl) {
+        boolean failing = false;
+        while (running) {
+            try (Connection connection = database.connection()) {
+                dialect.listen(connection);
+                if (failing) {
+                    LOG.info("background-tasks listener reconnected");
+                    failing = false;
+                }
+                // Anything committed while the listener was away is found by this poll.
+                onNotification.run();
+                onControl.run();
+                while (running) {
+                    List<String> payloads = dialect.awaitNotification(connection, WAIT_MILLIS);
+                    if (payloads.contains(Dialect.CONTROL)) {
+                        onControl.run();
+                    }
+                    if (!payloads.isEmpty()) {
+                        onNotification.run();
+                    }
+                }
+            } catch (SQLFeatureNotSupportedException e) {
+                // Not a lost connection: this server does not let the application reach the driver's
+                // notifications. Reconnecting would only take a pooled connection once a second for nothing.
+                stats.listenerFailed();
+                LOG.log(Level.WARNING, "background-tasks cannot wait for database notifications on this server; "
+                        + "this node finds tasks committed on other nodes by polling only", e);
+                running = false;
+            } catch (SQLException | RuntimeException e) {
+                stats.listenerFailed();
+                if (!failing) {
+                    LOG.log(Level.WARNING, "background-tasks listener lost its connection; polling covers until it "
+                            + "reconnects", e);
+                    failing = true;
+                }
+                pause();
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RECONNECT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

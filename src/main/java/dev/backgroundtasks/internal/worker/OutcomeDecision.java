@@ -1,0 +1,65 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.internal.store.dialect.Finished;
+import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity.Outcome;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.task.Schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What an attempt's end means for its row, decided without touching the database: a one-off
+ * success joins the next archive batch; a repeating task's success, a cancel and a final failure
+ * archive the row (with the schedule's next run, if any); a retryable failure with attempts left
+ * goes back to the queue after the backoff or the wait the task asked for. Pure; safe from any thread.
+ */
+sealed interface OutcomeDecision {
+
+    /** A one-off success, archived with others in the next batch. */
+    record Batch(Finished finished) implements OutcomeDecision {
+    }
+
+    /**
+     * The row is archived now, in one transaction with the schedule's next run.
+     *
+     * @param nextRun the next run of a repeating task, or null
+     */
+    record Archive(Outcome outcome, String result, String error, Instant finishedAt, Instant nextRun)
+            implements OutcomeDecision {
+    }
+
+    /** The row goes back to the queue, due at {@code at}, keeping {@code error} as its last error. */
+    record Retry(Instant at, String error) implements OutcomeDecision {
+    }
+
+    /**
+     * Decides.
+     *
+     * @param claimed   the row as claimed
+     * @param startedAt when the attempt started
+     * @param attempt   how it ended
+     * @param now       when it ended
+     */
+    static OutcomeDecision of(TaskEntity claimed, Instant startedAt, Attempt attempt, Instant now, RetryPolicy retries) {
+        if (attempt instanceof Attempt.Succeeded s) {
+            return claimed.getSchedule() == null
+                    ? new Batch(new Finished(claimed, s.resultJson(), s.note(), startedAt, now))
+                    : new Archive(Outcome.SUCCEEDED, s.resultJson(), s.note(), now, next(claimed, now, false));
+        }
+        if (attempt instanceof Attempt.Cancelled c) {
+            return new Archive(Outcome.CANCELLED, null, "Cancelled while running: " + c.error(), now, next(claimed, now, true));
+        }
+        Attempt.Failed f = (Attempt.Failed) attempt;
+        if (f.retryable() && claimed.getAttempts() < claimed.getMaxAttempts()) {
+            Duration wait = f.retryAfter() != null ? f.retryAfter() : retries.delayAfter(claimed.getAttempts());
+            return new Retry(now.plus(wait), f.error());
+        }
+        return new Archive(Outcome.FAILED, null, f.error(), now, next(claimed, now, false));
+    }
+
+    private static Instant next(TaskEntity claimed, Instant ended, boolean cancelled) {
+        return Schedule.following(claimed.getSchedule(), claimed.getRunAt(), ended, cancelled,
+                claimed.getId() + " (" + claimed.getTaskName() + ")");
+    }
+}

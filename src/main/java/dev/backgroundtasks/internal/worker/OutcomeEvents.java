@@ -1,0 +1,82 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.TaskAttemptFailed;
+import dev.backgroundtasks.TaskFailed;
+import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskSucceeded;
+import dev.backgroundtasks.internal.enqueue.Completions;
+import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Tells the application what a stored outcome was, after its write committed: the public events
+ * and the completion stages of handles waiting on this node. Also logs and counts outcomes that
+ * could not be stored because the claim was lost. An observer that throws changes nothing stored
+ * and does not stop the worker. Safe from any thread.
+ */
+@ApplicationScoped
+public class OutcomeEvents {
+
+    private static final Logger LOG = Logger.getLogger(OutcomeEvents.class.getName());
+
+    @Inject
+    WorkerStats stats;
+
+    @Inject
+    Completions completions;
+
+    @Inject
+    Event<TaskAttemptFailed> attemptFailedEvents;
+
+    @Inject
+    Event<TaskFailed> failedEvents;
+
+    @Inject
+    Event<TaskSucceeded> succeededEvents;
+
+    void succeeded(TaskEntity claimed, Instant finishedAt, String resultJson) {
+        completions.archived(claimed.getId());
+        fire(succeededEvents, new TaskSucceeded(new TaskId(claimed.getId()), claimed.getTaskName(),
+                claimed.getAttempts(), finishedAt, resultJson));
+    }
+
+    /** An attempt failed; {@code nextAttempt} is null when it was the last. */
+    void attemptFailed(TaskEntity claimed, String error, Instant nextAttempt) {
+        fire(attemptFailedEvents, new TaskAttemptFailed(new TaskId(claimed.getId()), claimed.getTaskName(),
+                claimed.getAttempts(), claimed.getMaxAttempts(), error, nextAttempt));
+    }
+
+    /** The task was archived as failed. */
+    void failed(CompletedTaskEntity done) {
+        completions.archived(done.getId());
+        fire(failedEvents, new TaskFailed(new TaskId(done.getId()), done.getTaskName(), done.getAttempts(), done.getError()));
+    }
+
+    /** The task was archived as cancelled. */
+    void cancelled(long id) {
+        completions.archived(id);
+    }
+
+    /** The outcome was not stored: the row was no longer this claim's. */
+    void lost(TaskEntity claimed) {
+        long count = stats.lostClaim();
+        LOG.warning(() -> "Task " + claimed.getId() + " (" + claimed.getTaskName() + ") attempt " + claimed.getAttempts()
+                + " finished on " + claimed.getLockedBy() + " after its claim was lost (lease expired and the row was "
+                + "taken back); its outcome was not stored. Lost claims on this node: " + count);
+    }
+
+    private static <T> void fire(Event<T> event, T payload) {
+        try {
+            event.fire(payload);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "An observer of " + payload.getClass().getSimpleName() + " threw; ignored", e);
+        }
+    }
+}

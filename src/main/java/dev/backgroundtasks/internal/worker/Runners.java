@@ -1,0 +1,121 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.internal.config.Ticker;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The runner threads, one per slot: each takes claimed tasks one at a time, runs them through the
+ * {@link TaskInvoker} and hands the outcome on, until the worker stops or a timeout abandons it (then
+ * a new runner takes its place). Threads of the managed thread factory, which carry the
+ * application's context; not the managed executor: runners never return, and a server whose
+ * default executor has a fixed pool and an unbounded queue (WildFly: twice the cores) would give
+ * them every thread and leave the application's own asynchronous work queued forever.
+ *
+ * <p>Threads: {@link #start} and {@link #startRunner()} from the worker's start and from the timeout
+ * watch; each runner thread touches only the execution it took (whose settle decides races with the
+ * timeout) and the slots, which are safe from any thread.
+ */
+final class Runners {
+
+    private static final Logger LOG = Logger.getLogger(Runners.class.getName());
+    /** How long an idle runner waits for work before checking whether the worker is stopping. */
+    static final long IDLE_MILLIS = 250;
+
+    private final ManagedThreadFactory threads;
+    private final Slots slots;
+    private final TaskInvoker invoker;
+    private final Clock clock;
+    private final Ticker ticker;
+    private final BiConsumer<Execution, Attempt> finish;
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile boolean running = true;
+
+    /** @param finish stores an outcome and frees the slot; called on the runner's thread */
+    Runners(ManagedThreadFactory threads, Slots slots, TaskInvoker invoker, Clock clock, Ticker ticker,
+            BiConsumer<Execution, Attempt> finish) {
+        this.threads = threads;
+        this.slots = slots;
+        this.invoker = invoker;
+        this.clock = clock;
+        this.ticker = ticker;
+        this.finish = finish;
+    }
+
+    /** Starts {@code n} runners. */
+    void start(int n) {
+        for (int i = 0; i < n; i++) {
+            startRunner();
+        }
+    }
+
+    /** Starts one runner; a refusal of the thread factory is logged, and the node runs fewer tasks at once. */
+    void startRunner() {
+        if (!running) {
+            return;
+        }
+        try {
+            Thread runner = threads.newThread(this::runTasks);
+            runner.setName("background-tasks-runner-" + count.incrementAndGet());
+            runner.setDaemon(true);
+            runner.start();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The thread factory refused a task runner; this node runs fewer tasks at once "
+                    + "than configured", e);
+        }
+    }
+
+    /** Idle runners end; busy ones end after their task. */
+    void stop() {
+        running = false;
+    }
+
+    private void runTasks() {
+        while (running) {
+            Execution execution;
+            try {
+                execution = slots.takeReady(IDLE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (execution == null || !execution.begin()) {
+                continue;
+            }
+            if (!runOne(execution)) {
+                return;
+            }
+        }
+    }
+
+    /** Runs one task; false when its timeout settled it first, which hands this runner's slot to a new one. */
+    private boolean runOne(Execution execution) {
+        TaskEntity task = execution.task;
+        execution.started(Thread.currentThread(), clock.instant(),
+                ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(task.getTimeoutMillis()));
+        Attempt attempt = execution.isCancellationRequested()
+                ? Attempt.Failed.permanently("Cancelled before it started")
+                : invoker.invoke(execution);
+        if (execution.isCancellationRequested() && attempt instanceof Attempt.Failed failed) {
+            attempt = new Attempt.Cancelled(failed.error());
+        }
+        if (execution.settle()) {
+            // No interrupt can follow a settle; one that came during the task (a cancel, a timeout
+            // racing its return, or the task's own) must reach neither the outcome's writes (a
+            // connection pool may refuse an interrupted thread a connection; WildFly's does) nor
+            // the runner's next task.
+            Thread.interrupted();
+            finish.accept(execution, attempt);
+            return true;
+        }
+        LOG.info(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") returned after its timeout; "
+                + "its outcome was already stored as a timeout");
+        return false;
+    }
+}

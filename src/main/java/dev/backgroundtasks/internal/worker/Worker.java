@@ -1,0 +1,299 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.internal.config.ClaimSettings;
+import dev.backgroundtasks.internal.config.ControlSettings;
+import dev.backgroundtasks.internal.config.LeaseSettings;
+import dev.backgroundtasks.internal.config.Library;
+import dev.backgroundtasks.internal.config.NodeSettings;
+import dev.backgroundtasks.internal.config.Ticker;
+import dev.backgroundtasks.internal.enqueue.CancelRequested;
+import dev.backgroundtasks.internal.enqueue.ControlChanged;
+import dev.backgroundtasks.internal.enqueue.TasksCommitted;
+import dev.backgroundtasks.internal.store.ClaimQueries;
+import dev.backgroundtasks.internal.store.Database;
+import dev.backgroundtasks.internal.store.OutcomeWrites;
+import dev.backgroundtasks.internal.store.TaskReads;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.task.TaskDefinition;
+import dev.backgroundtasks.internal.task.TaskRegistry;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * This node's worker: starts its parts with the application and stops them with it, draining
+ * running tasks. The parts, each on its own thread: the {@link ClaimLoop} (which also runs the
+ * {@link TimeoutWatch}), the {@link Runners}, the {@link SuccessBatcher}, the
+ * {@link NotificationListener}, and timers on the managed scheduler for the poll, the
+ * {@link Rescuer} and the {@link ControlRefresh}. It observes the call side's events
+ * ({@link TasksCommitted}, {@link ControlChanged}, {@link CancelRequested}) and joins a runner's
+ * outcome to the slot it frees.
+ *
+ * <p>Threads: {@link #start()} and {@link #stop} are synchronized and run on the application's
+ * start and stop; the parts are created at start and published through a volatile field.
+ */
+@ApplicationScoped
+public class Worker {
+
+    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    /**
+     * Payara binds the persistence context of a library jar's beans only after the application's
+     * start event: the loop's first claim and the first rescue wait this long (a slower start is
+     * retried with the failure backoff).
+     */
+    static final Duration START_DELAY = Duration.ofSeconds(1);
+
+    @Inject
+    NodeSettings node;
+
+    @Inject
+    ClaimSettings claimSettings;
+
+    @Inject
+    LeaseSettings leaseSettings;
+
+    @Inject
+    ControlSettings controlSettings;
+
+    @Inject
+    Database database;
+
+    @Inject
+    ClaimQueries claims;
+
+    @Inject
+    OutcomeWrites outcomes;
+
+    @Inject
+    TaskReads reads;
+
+    @Inject
+    TaskRegistry registry;
+
+    @Inject
+    TaskInvoker invoker;
+
+    @Inject
+    OutcomeRecorder recorder;
+
+    @Inject
+    SuccessBatcher batcher;
+
+    @Inject
+    Rescuer rescuer;
+
+    @Inject
+    NotificationListener listener;
+
+    @Inject
+    WorkerStats stats;
+
+    @Inject
+    @Library
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @Library
+    ManagedThreadFactory threads;
+
+    @Inject
+    @Library
+    Clock clock;
+
+    @Inject
+    @Library
+    Ticker ticker;
+
+    /**
+     * The parts of one start. Kept after a stop: a task still running after the drain stores its
+     * outcome through them when it ends.
+     */
+    private record Parts(Slots slots, ClaimLoop loop, Runners runners, ControlRefresh control, FailureLog failures) {
+    }
+
+    private volatile Parts parts;
+    private volatile boolean running;
+    private Thread loopThread;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+    /** Starts the worker; called once when the application starts and the worker is enabled. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        Slots slots = new Slots();
+        FailureLog failures = new FailureLog(node.nodeId(), clock);
+        Map<String, Integer> caps = registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
+                .collect(Collectors.toMap(TaskDefinition::name, t -> t.settings().maxRunning()));
+        ControlRefresh control = new ControlRefresh(reads, slots, node.nodeId(), this::wake, failures);
+        TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, this::timedOut);
+        ClaimLoop loop = new ClaimLoop(claimSettings, node.nodeId(), leaseSettings.leaseGrace(), caps, claims, slots,
+                timeouts, batcher::isBackedUp, control::paused, scheduler, clock, failures, START_DELAY);
+        Runners runners = new Runners(threads, slots, invoker, clock, ticker, this::finish);
+        Parts p = new Parts(slots, loop, runners, control, failures);
+        parts = p;
+        running = true;
+
+        batcher.start(threads, loop::wake);
+        runners.start(claimSettings.slots());
+        loopThread = threads.newThread(() -> loop.run(database));
+        loopThread.setName("background-tasks-poller");
+        loopThread.setDaemon(true);
+        loopThread.start();
+        boolean listening = listener.start(loop::wake, control::refreshOnce);
+        timers.add(scheduler.scheduleWithFixedDelay(loop::wake, START_DELAY.toMillis(),
+                claimSettings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
+        timers.add(scheduler.scheduleWithFixedDelay(this::rescue, START_DELAY.toMillis(),
+                leaseSettings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
+        timers.add(scheduler.scheduleWithFixedDelay(this::refresh, START_DELAY.toMillis(),
+                controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
+        LOG.info(() -> "background-tasks worker started on node " + node.nodeId() + ": "
+                + (claimSettings.servesEveryQueue() ? "every queue, concurrency " + claimSettings.concurrency()
+                : "queues " + claimSettings.queues()) + ", poll interval " + claimSettings.pollInterval()
+                + (listening ? ", woken by database notifications" : ""));
+    }
+
+    /**
+     * Stops claiming, gives back at once the claimed tasks that have not started (so other nodes
+     * take them), then waits up to {@code drain} for running tasks to finish.
+     */
+    public synchronized void stop(Duration drain) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        Parts p = parts;
+        timers.forEach(t -> t.cancel(false));
+        timers.clear();
+        listener.stop();
+        p.loop().stop();
+        p.runners().stop();
+        join(loopThread, 5_000);
+        int released = 0;
+        for (Execution execution : p.slots().releaseUnstarted()) {
+            released += releaseQuietly(execution.task) ? 1 : 0;
+        }
+        long deadline = ticker.nanoTime() + drain.toNanos();
+        while (!p.slots().isEmpty() && ticker.nanoTime() - deadline < 0) {
+            sleep(20);
+        }
+        batcher.stop();
+        int given = released;
+        List<Long> left = p.slots().ids();
+        LOG.info(() -> "background-tasks worker stopped on node " + node.nodeId() + ": " + given
+                + " claimed task(s) released unstarted" + (left.isEmpty() ? "; none left running"
+                : "; still running after the drain timeout, left to lease expiry: " + left));
+    }
+
+    /** Asks the claim loop to look for work now. */
+    private void wake() {
+        Parts p = parts;
+        if (p != null) {
+            p.loop().wake();
+        }
+    }
+
+    /** Re-reads control state now, while running. */
+    private void refresh() {
+        Parts p = parts;
+        if (running && p != null) {
+            p.control().refreshOnce();
+        }
+    }
+
+    void onCommit(@Observes TasksCommitted committed) {
+        wake();
+    }
+
+    void onControlChanged(@Observes ControlChanged changed) {
+        refresh();
+    }
+
+    void onCancelRequested(@Observes CancelRequested request) {
+        Parts p = parts;
+        if (p != null) {
+            p.slots().cancel(request.taskId());
+            p.loop().wake();
+        }
+    }
+
+    /** Stores a settled attempt's outcome and frees its slot; on the runner's (or the claim loop's) thread. */
+    private void finish(Execution execution, Attempt attempt) {
+        Parts p = parts;
+        try {
+            Instant next = recorder.record(execution.task, execution.startedAt(), attempt);
+            if (next != null) {
+                p.loop().wakeAt(next);
+            }
+        } finally {
+            p.slots().remove(execution);
+            p.loop().slotFreed();
+        }
+    }
+
+    /** A task ran past its timeout and was interrupted: its runner is replaced and the timeout stored. */
+    private void timedOut(Execution execution) {
+        // The timed-out runner may never return; its slot goes to a new one at once (none once stopping).
+        parts.runners().startRunner();
+        TaskEntity task = execution.task;
+        String reason = "Task timeout after " + seconds(task.getTimeoutMillis()) + "s";
+        long count = stats.abandon();
+        LOG.warning(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") attempt " + task.getAttempts()
+                + ": " + reason + "; interrupted and its slot freed. Abandoned executions on this node: " + count);
+        finish(execution, new Attempt.Failed(reason, true, null));
+    }
+
+    private void rescue() {
+        try {
+            if (rescuer.rescueOnce() > 0) {
+                wake();
+            }
+        } catch (RuntimeException e) {
+            parts.failures().failed("could not rescue expired claims", e);
+        }
+    }
+
+    private boolean releaseQuietly(TaskEntity task) {
+        try {
+            return outcomes.release(task);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not give back task " + task.getId() + "; it runs once its lease expires", e);
+            return false;
+        }
+    }
+
+    private static void join(Thread thread, long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String seconds(long millis) {
+        return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.backgroundtasks.internal.worker;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counts this node's worker events that signal trouble, for logs, tests and metrics. */
+@ApplicationScoped
+public class WorkerStats {
+
+    private final AtomicLong lostClaims = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong rescued = new AtomicLong();
+    private final AtomicLong listenerFailures = new AtomicLong();
+
+    /** Outcomes not stored because the row was no longer this worker's claim. */
+    public long lostClaims() {
+        return lostClaims.get();
+    }
+
+    /** Executions that went on after their timeout and were left to finish on their own. */
+    public long abandoned() {
+        return abandoned.get();
+    }
+
+    /** Rows whose expired lease this node released or archived. */
+    public long rescued() {
+        return rescued.get();
+    }
+
+    /**
+     * Times the notification listener lost its connection or found notifications out of its reach;
+     * meanwhile (or for good, in the second case) other nodes' tasks are found by polling.
+     */
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
+
+    long lostClaim() {
+        return lostClaims.incrementAndGet();
+    }
+
+    long abandon() {
+        return abandoned.incrementAndGet();
+    }
+
+    void listenerFailed() {
+        listenerFailures.incrementAndGet();
+    }
+
+    void rescue(int count) {
+        rescued.addAndGet(count);
+    }
+}

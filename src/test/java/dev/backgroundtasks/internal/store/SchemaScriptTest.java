@@ -1,0 +1,41 @@
+package dev.backgroundtasks.internal.store;
+
+import dev.backgroundtasks.internal.store.dialect.Dialect;
+import dev.backgroundtasks.internal.store.dialect.H2Dialect;
+import dev.backgroundtasks.internal.store.dialect.MariaDbDialect;
+import dev.backgroundtasks.internal.store.dialect.PostgresDialect;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SchemaScriptTest {
+
+    @Test
+    void everyScriptSplitsIntoIdempotentStatements() throws Exception {
+        Map<Dialect, Integer> expected = Map.of(new PostgresDialect(), 11, new H2Dialect(), 10, new MariaDbDialect(), 5);
+        for (Map.Entry<Dialect, Integer> entry : expected.entrySet()) {
+            Dialect dialect = entry.getKey();
+            List<String> statements = SchemaInstaller.statements(dialect.schemaResource());
+            assertEquals(entry.getValue(), statements.size(), dialect.name());
+            for (String sql : statements) {
+                assertTrue(sql.startsWith("CREATE") && sql.contains("IF NOT EXISTS"), sql);
+                assertTrue(!sql.contains(";") && !sql.contains("--"), sql);
+            }
+        }
+    }
+
+    @Test
+    void dialectFollowsTheJdbcProductName() {
+        assertEquals("postgresql", Dialect.forProduct("PostgreSQL").name());
+        assertEquals("h2", Dialect.forProduct("H2").name());
+        assertEquals("mariadb", Dialect.forProduct("MariaDB").name());
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> Dialect.forProduct("Oracle"));
+        assertTrue(error.getMessage().contains("'Oracle'"), error.getMessage());
+    }
+}

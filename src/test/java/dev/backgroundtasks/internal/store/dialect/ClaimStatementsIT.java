@@ -1,0 +1,212 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every claim shape of every dialect, run over JDBC against the real databases (PostgreSQL and
+ * MariaDB on localhost, H2 in memory at Payara Micro's version): it executes, claims exactly the due
+ * rows its shape selects, one at a time in claim order, marks them, and on PostgreSQL its generic
+ * plan reads the partial index of its shape.
+ */
+class ClaimStatementsIT {
+
+    static final LocalDateTime NOW = LocalDateTime.parse("2026-12-01T10:00:00");
+    static final String NODE = "node-claims";
+    static final long GRACE = 60_000;
+
+    /** Ids of the rows {@link #insertRows} stores, as each shape claims them one by one. */
+    static final List<Long> EVERY_QUEUE = List.of(4L, 3L, 2L, 1L, 13L, 11L, 12L);
+    static final List<Long> EVERY_QUEUE_NONE_PAUSED = List.of(5L, 14L, 4L, 3L, 2L, 1L, 13L, 11L, 12L);
+    static final List<Long> EVERY_QUEUE_ASCENDING = List.of(11L, 12L, 1L, 13L, 3L, 2L, 4L);
+    static final List<Long> ONE_QUEUE = List.of(3L, 2L, 1L, 13L, 11L, 12L);
+    static final List<Long> ONE_QUEUE_ASCENDING = List.of(11L, 12L, 1L, 13L, 3L, 2L);
+    static final List<Long> CAPPED_EVERY_QUEUE = List.of(8L, 9L);
+    static final List<Long> CAPPED_EVERY_QUEUE_ASCENDING = List.of(9L, 8L);
+    static final List<Long> CAPPED_ONE_QUEUE = List.of(8L);
+    /** Paused: a plain name, and one a JSON or array encoding must escape. */
+    static final List<String> PAUSED = List.of("paused", "we\"ird\\q");
+
+    /** A fresh schema from the dialect's own script, and the rows every shape is run against. */
+    static Connection prepare(ScratchDatabase db) throws Exception {
+        Connection c = db.connect();
+        db.recreateTables(c);
+        insertRows(c);
+        return c;
+    }
+
+    static void insertRows(Connection c) throws SQLException {
+        String insert = "INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, max_attempts,"
+                + " timeout_millis, locked_by, locked_until, created_at, dedupe_key, schedule, max_running, cancel_requested)"
+                + " VALUES (?, ?, '[]', ?, ?, ?, 0, 3, 1000, ?, ?, ?, ?, ?, ?, FALSE)";
+        try (PreparedStatement s = c.prepareStatement(insert)) {
+            row(s, 1, "plain", "default", 0, -10, null, null, null, null);
+            row(s, 2, "plain", "default", 5, -5, null, null, null, null);
+            row(s, 3, "plain", "default", 5, -20, null, null, null, null);
+            row(s, 4, "plain", "mail", 10, -1, null, null, null, null);
+            row(s, 5, "plain", "paused", 100, -1, null, null, null, null);
+            row(s, 6, "plain", "default", 50, 60, null, null, null, null);
+            row(s, 7, "plain", "default", 60, -30, "other-node", null, null, null);
+            row(s, 8, "capped.x", "default", 7, -3, null, null, null, 2);
+            row(s, 9, "capped.x", "mail", 1, -3, null, null, null, 2);
+            row(s, 10, "capped.y", "default", 9, -3, null, null, null, 1);
+            row(s, 11, "plain", "default", -3, -2, null, "key-1", null, null);
+            row(s, 12, "plain", "default", -3, -2, null, "key-2", "every PT1H", null);
+            row(s, 13, "plain", "default", 0, -10, null, null, null, null);
+            row(s, 14, "plain", "we\"ird\\q", 100, -1, null, null, null, null);
+        }
+    }
+
+    private static void row(PreparedStatement s, long id, String task, String queue, int priority, int runAtSeconds,
+                            String lockedBy, String dedupeKey, String schedule, Integer maxRunning) throws SQLException {
+        s.setLong(1, id);
+        s.setString(2, task);
+        s.setString(3, queue);
+        s.setInt(4, priority);
+        s.setObject(5, NOW.plusSeconds(runAtSeconds));
+        s.setString(6, lockedBy);
+        s.setObject(7, lockedBy == null ? null : NOW.plusSeconds(600));
+        s.setObject(8, NOW.minusMinutes(1));
+        s.setString(9, dedupeKey);
+        s.setString(10, schedule);
+        if (maxRunning == null) {
+            s.setNull(11, java.sql.Types.INTEGER);
+        } else {
+            s.setInt(11, maxRunning);
+        }
+        s.executeUpdate();
+    }
+
+    /** Claims one row at a time with {@code request} until none is left; the ids in claim order. */
+    static List<Long> claimOneByOne(ScratchDatabase db, Connection c, ClaimRequest request) throws SQLException {
+        List<Long> claimed = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            List<TaskEntity> rows = db.dialect().claim(c, request.withLimit(1));
+            if (rows.isEmpty()) {
+                return claimed;
+            }
+            assertEquals(1, rows.size(), "a claim of one took more");
+            TaskEntity row = rows.get(0);
+            assertEquals(NODE, row.getLockedBy());
+            assertEquals(1, row.getAttempts(), "the claim counts the attempt");
+            assertEquals(NOW.plusSeconds(1 + GRACE / 1000).toInstant(java.time.ZoneOffset.UTC), row.getLockedUntil(),
+                    "lease: now + timeout + grace");
+            claimed.add(row.getId());
+        }
+        throw new AssertionError("the claim never ran out: " + claimed);
+    }
+
+    static ClaimRequest request(String queue, List<String> paused, String capped, boolean ascending) {
+        return new ClaimRequest(NODE, NOW, GRACE, 1, queue, paused, capped, ascending);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void everyQueueButThePausedOnesInPriorityOrder(String name) throws Exception {
+        ScratchDatabase db = ScratchDatabase.on(name);
+        try (Connection c = prepare(db)) {
+            assertEquals(EVERY_QUEUE, claimOneByOne(db, c, request(null, PAUSED, null, false)));
+            String key11;
+            String key12;
+            try (ResultSet keys = c.createStatement().executeQuery(
+                    "SELECT id, dedupe_key FROM background_task WHERE id IN (11, 12) ORDER BY id")) {
+                keys.next();
+                key11 = keys.getString(2);
+                keys.next();
+                key12 = keys.getString(2);
+            }
+            assertNull(key11, "a claimed one-off task gives up its dedupe key");
+            assertEquals("key-2", key12, "a claimed repeating task keeps it for its next run");
+        }
+        try (Connection c = prepare(db)) {
+            assertEquals(EVERY_QUEUE_NONE_PAUSED, claimOneByOne(db, c, request(null, List.of(), null, false)));
+        }
+        try (Connection c = prepare(db)) {
+            assertEquals(EVERY_QUEUE_ASCENDING, claimOneByOne(db, c, request(null, PAUSED, null, true)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void oneQueueInPriorityOrder(String name) throws Exception {
+        ScratchDatabase db = ScratchDatabase.on(name);
+        try (Connection c = prepare(db)) {
+            assertEquals(ONE_QUEUE, claimOneByOne(db, c, request("default", List.of(), null, false)));
+        }
+        try (Connection c = prepare(db)) {
+            assertEquals(ONE_QUEUE_ASCENDING, claimOneByOne(db, c, request("default", List.of(), null, true)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void oneCappedTaskFromEveryQueueOrOne(String name) throws Exception {
+        ScratchDatabase db = ScratchDatabase.on(name);
+        try (Connection c = prepare(db)) {
+            assertEquals(CAPPED_EVERY_QUEUE, claimOneByOne(db, c, request(null, PAUSED, "capped.x", false)));
+        }
+        try (Connection c = prepare(db)) {
+            assertEquals(CAPPED_EVERY_QUEUE_ASCENDING, claimOneByOne(db, c, request(null, List.of(), "capped.x", true)));
+        }
+        try (Connection c = prepare(db)) {
+            assertEquals(CAPPED_ONE_QUEUE, claimOneByOne(db, c, request("default", List.of(), "capped.x", false)));
+        }
+        try (Connection c = prepare(db)) {
+            assertEquals(List.of(8L), claimOneByOne(db, c, request("default", List.of(), "capped.x", true)));
+        }
+    }
+
+    /**
+     * Under generic plans (as a pooled connection's cached statement gets them) and with sorting
+     * priced out (as the claim pins it), each descending shape reads its own partial index.
+     */
+    @org.junit.jupiter.api.Test
+    void eachPostgresShapeReadsItsIndexInAGenericPlan() throws Exception {
+        ScratchDatabase db = ScratchDatabase.on("postgresql");
+        try (Connection c = prepare(db); Statement s = c.createStatement()) {
+            s.execute("ANALYZE background_task");
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("SET enable_sort = off");
+            assertPlanReads(s, PostgresDialect.CLAIM_EVERY_QUEUE, "'{paused}'", "background_task_ready");
+            assertPlanReads(s, PostgresDialect.CLAIM_ONE_QUEUE, "'default'", "background_task_ready_queue");
+            assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_EVERY_QUEUE, "'capped.x', '{paused}'", "background_task_capped");
+            assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_ONE_QUEUE, "'capped.x', 'default'", "background_task_capped");
+        }
+    }
+
+    private static void assertPlanReads(Statement s, String claim, String filterArgs, String index) throws SQLException {
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char ch : claim.toCharArray()) {
+            if (ch == '?') {
+                numbered.append('$').append(++n);
+            } else {
+                numbered.append(ch);
+            }
+        }
+        s.execute("DEALLOCATE ALL");
+        s.execute("PREPARE claim AS " + numbered);
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rows = s.executeQuery("EXPLAIN (COSTS OFF) EXECUTE claim('" + NODE + "', '" + NOW + "', " + GRACE
+                + ", '" + NOW + "', " + filterArgs + ", 32)")) {
+            while (rows.next()) {
+                plan.append(rows.getString(1)).append('\n');
+            }
+        }
+        assertTrue(plan.toString().contains("Index Scan using " + index + " on background_task r"), plan.toString());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.backgroundtasks.internal.store.dialect;
+
+import dev.backgroundtasks.internal.store.SchemaInstaller;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * A scratch database of its own on each database the tests reach (PostgreSQL and MariaDB on
+ * localhost, H2 in memory), with the library's tables made fresh from the dialect's own script.
+ * For plain JUnit tests of statements and of the worker's steps, apart from the server tests' database.
+ *
+ * @param name the database: postgresql, mariadb or h2
+ */
+public record ScratchDatabase(String name, String url, String user, String password, Dialect dialect) {
+
+    static final String DATABASE = "background_tasks_claims";
+
+    /** The scratch database on {@code name}, created when missing. */
+    public static ScratchDatabase on(String name) throws SQLException {
+        return switch (name) {
+            case "postgresql" -> {
+                String admin = System.getProperty("test.database.admin-url", "jdbc:postgresql://127.0.0.1:5432/postgres");
+                try (Connection c = DriverManager.getConnection(admin, "postgres", "postgres");
+                     Statement s = c.createStatement();
+                     ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                    if (!exists.next()) {
+                        s.execute("CREATE DATABASE " + DATABASE);
+                    }
+                }
+                yield new ScratchDatabase(name, admin.substring(0, admin.lastIndexOf('/') + 1) + DATABASE, "postgres",
+                        "postgres", new PostgresDialect());
+            }
+            case "mariadb" -> {
+                String admin = System.getProperty("test.mariadb.admin-url", "jdbc:mariadb://127.0.0.1:3306/");
+                try (Connection c = DriverManager.getConnection(admin, "root", ""); Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE IF NOT EXISTS " + DATABASE + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+                }
+                yield new ScratchDatabase(name, admin + DATABASE, "root", "", new MariaDbDialect());
+            }
+            case "h2" -> new ScratchDatabase(name, "jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1", "sa", "", new H2Dialect());
+            default -> throw new IllegalArgumentException("no scratch database on " + name);
+        };
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
+
+    /** Drops the library's tables and creates them again from the dialect's schema script. */
+    public void recreateTables(Connection c) throws Exception {
+        try (Statement s = c.createStatement()) {
+            for (String table : List.of("background_task", "background_task_completed", "background_task_queue",
+                    "background_task_cap")) {
+                s.execute("DROP TABLE IF EXISTS " + table);
+            }
+            s.execute("DROP SEQUENCE IF EXISTS background_task_seq");
+            for (String sql : SchemaInstaller.statements(dialect.schemaResource())) {
+                s.execute(sql);
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.backgroundtasks.internal.worker;
+
+import dev.backgroundtasks.internal.config.ClaimSettings;
+import dev.backgroundtasks.internal.store.ClaimQueries;
+import dev.backgroundtasks.internal.store.Database;
+import dev.backgroundtasks.internal.store.HeldConnection;
+import dev.backgroundtasks.internal.store.dialect.ScratchDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The claim loop one step at a time ({@link ClaimLoop#claimOnce}), against a real PostgreSQL, under
+ * a fixed clock and a manual ticker: what one turn claims given the free slots, the batch size,
+ * the caps, the paused queues and a backed-up archive.
+ */
+class ClaimLoopIT {
+
+    static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+    static final String NODE = "node-step";
+
+    private final ManualTicker ticker = new ManualTicker();
+    private final Slots slots = new Slots();
+    private final List<Execution> timedOut = new ArrayList<>();
+    private final AtomicBoolean backedUp = new AtomicBoolean();
+    private volatile Set<String> paused = Set.of();
+    private ScheduledExecutorService scheduler;
+    private Connection sql;
+    private HeldConnection held;
+    private ClaimQueries claims;
+
+    @BeforeEach
+    void freshTables() throws Exception {
+        ScratchDatabase db = ScratchDatabase.on("postgresql");
+        sql = db.connect();
+        db.recreateTables(sql);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(db.url());
+        dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
+        Database database = new Database(dataSource);
+        claims = new ClaimQueries(database);
+        held = database.hold("test");
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        held.close();
+        sql.close();
+        scheduler.shutdownNow();
+    }
+
+    private ClaimLoop loop(int concurrency, Map<String, Integer> queues, int batchSize, Map<String, Integer> caps) {
+        ClaimSettings settings = new ClaimSettings(concurrency, queues, Duration.ofSeconds(1), batchSize, false);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return new ClaimLoop(settings, NODE, Duration.ofMinutes(1), caps, claims, slots,
+                new TimeoutWatch(slots, ticker, timedOut::add), backedUp::get, () -> paused, scheduler, clock,
+                new FailureLog(NODE, clock), Duration.ZERO);
+    }
+
+    private void insert(long id, String task, String queue, Integer maxRunning, String lockedBy) throws SQLException {
+        try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task (id, task_name, params, queue, "
+                + "priority, run_at, attempts, max_attempts, timeout_millis, locked_by, locked_until, created_at, max_running) "
+                + "VALUES (?, ?, '[]', ?, 0, ?, 0, 3, 1000, ?, ?, ?, ?)")) {
+            LocalDateTime now = LocalDateTime.ofInstant(NOW, ZoneOffset.UTC);
+            s.setLong(1, id);
+            s.setString(2, task);
+            s.setString(3, queue);
+            s.setObject(4, now.minusSeconds(10 - id % 10));
+            s.setString(5, lockedBy);
+            s.setObject(6, lockedBy == null ? null : now.plusMinutes(5));
+            s.setObject(7, now.minusMinutes(1));
+            s.setObject(8, maxRunning);
+            s.executeUpdate();
+        }
+    }
+
+    private int claimedHere() throws SQLException {
+        try (PreparedStatement s = sql.prepareStatement("SELECT COUNT(*) FROM background_task WHERE locked_by = ?")) {
+            s.setString(1, NODE);
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    void aTurnClaimsItsFreeSlotsInBatchesAndNoMore() throws Exception {
+        for (long id = 1; id <= 10; id++) {
+            insert(id, "plain", "default", null, null);
+        }
+        ClaimLoop loop = loop(3, Map.of(), 2, Map.of());
+        loop.claimOnce(held);
+        assertEquals(3, slots.size(), "three free slots, claimed in statements of at most two");
+        assertEquals(3, claimedHere());
+        loop.claimOnce(held);
+        assertEquals(3, claimedHere(), "no free slot: nothing more");
+        Execution done = slots.takeReady(0);
+        slots.remove(done);
+        loop.claimOnce(held);
+        assertEquals(3, slots.size(), "a freed slot is claimed into at the next turn");
+        assertEquals(4, claimedHere());
+    }
+
+    @Test
+    void aCappedTaskCountsRunsOnOtherNodesAgainstItsCap() throws Exception {
+        try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES ('capped.x')")) {
+            s.executeUpdate();
+        }
+        insert(1, "capped.x", "default", 2, "other-node");
+        insert(2, "capped.x", "default", 2, null);
+        insert(3, "capped.x", "default", 2, null);
+        insert(4, "plain", "default", null, null);
+        ClaimLoop loop = loop(4, Map.of(), 32, Map.of("capped.x", 2));
+        loop.claimOnce(held);
+        assertEquals(2, claimedHere(), "one capped run (the other node holds the cap's second) and the uncapped task");
+        assertEquals(Set.of(2L, 4L), Set.copyOf(slots.ids()));
+    }
+
+    @Test
+    void pausedQueuesAndABackedUpArchiveHoldTheClaimBack() throws Exception {
+        insert(1, "plain", "default", null, null);
+        insert(2, "plain", "mail", null, null);
+        ClaimLoop loop = loop(4, Map.of(), 32, Map.of());
+        backedUp.set(true);
+        loop.claimOnce(held);
+        assertEquals(0, claimedHere(), "a full batch of successes waits to be archived: nothing is claimed");
+        backedUp.set(false);
+        paused = Set.of("default");
+        loop.claimOnce(held);
+        assertEquals(List.of(2L), slots.ids(), "the paused queue's task waits");
+        paused = Set.of();
+        loop.claimOnce(held);
+        assertEquals(Set.of(1L, 2L), Set.copyOf(slots.ids()));
+    }
+
+    @Test
+    void aNodeServingChosenQueuesFillsEachQueuesOwnSlots() throws Exception {
+        for (long id = 1; id <= 4; id++) {
+            insert(id, "plain", "default", null, null);
+            insert(10 + id, "plain", "mail", null, null);
+            insert(20 + id, "plain", "other", null, null);
+        }
+        ClaimLoop loop = loop(4, Map.of("default", 1, "mail", 2), 32, Map.of());
+        loop.claimOnce(held);
+        assertEquals(Map.of("default", 1, "mail", 2), slots.byQueue(), "each queue its own slots; other queues none");
+    }
+}

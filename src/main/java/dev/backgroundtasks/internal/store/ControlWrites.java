@@ -68,10 +68,7 @@ public class ControlWrites {
         if (em.createNativeQuery(DELETE_WAITING).setParameter(1, row.getId()).executeUpdate() != 1) {
             return false;
         }
-        em.persist(done);
-        if (nextRun != null) {
-            em.persist(row.nextRun(nextRun, done.getFinishedAt()));
-        }
+        Archive.store(em, row, done, nextRun);
         return true;
     }
 

@@ -82,11 +82,7 @@ public class OutcomeWrites {
         if (fenced(FENCED_DELETE, claimed).executeUpdate() == 0) {
             return false;
         }
-        em.persist(done);
-        if (nextRun != null) {
-            // The native delete ran first, so the next run may take over the dedupe key the last one held.
-            em.persist(claimed.nextRun(nextRun, done.getFinishedAt()));
-        }
+        Archive.store(em, claimed, done, nextRun);
         return true;
     }
 
@@ -134,10 +130,7 @@ public class OutcomeWrites {
     @Transactional(Transactional.TxType.MANDATORY)
     public void archiveExpired(TaskEntity row, CompletedTaskEntity done, Instant nextRun) {
         em.createNativeQuery(DELETE_EXPIRED).setParameter(1, row.getId()).executeUpdate();
-        em.persist(done);
-        if (nextRun != null) {
-            em.persist(row.nextRun(nextRun, done.getFinishedAt()));
-        }
+        Archive.store(em, row, done, nextRun);
     }
 
     /** Puts a row {@link #lockExpired} locked back in the queue, with why in {@code last_error}. */

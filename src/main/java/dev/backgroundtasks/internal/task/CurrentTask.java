@@ -10,8 +10,8 @@ import java.time.Instant;
 @ApplicationScoped
 public class CurrentTask implements TaskContext {
 
-    private static RunScope.Run current() {
-        RunScope.Run run = RunScope.current();
+    private static TaskContext current() {
+        TaskContext run = RunScope.current();
         if (run == null) {
             throw new IllegalStateException("TaskContext is only available on the thread running a @Background task");
         }

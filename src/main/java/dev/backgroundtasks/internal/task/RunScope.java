@@ -1,38 +1,22 @@
 package dev.backgroundtasks.internal.task;
 
-import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskContext;
 
 import java.lang.reflect.Method;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /**
  * What the thread running a task knows, for the two places that ask: the interceptor, which lets
  * exactly one call run for real (the worker's, with a one-time permit for that task's method), and
- * {@link CurrentTask}, which answers the task's questions about itself. Any other {@code @Background}
+ * {@link CurrentTask}, which answers the task's questions about itself with the worker's {@link TaskContext} of the run. Any other {@code @Background}
  * call made from inside the task (or a second call to the same method) enqueues as usual.
  *
  * <p>Thread: state is per thread (thread locals), set and cleared by the runner thread around one run.
  */
 public final class RunScope {
 
-    /** The run a task's thread is in, as {@link dev.backgroundtasks.TaskContext} shows it. */
-    public interface Run {
-        TaskId id();
-
-        int attempt();
-
-        int maxAttempts();
-
-        String queue();
-
-        Instant scheduledAt();
-
-        boolean isCancellationRequested();
-    }
-
     private static final ThreadLocal<TaskDefinition> PERMIT = new ThreadLocal<>();
-    private static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
 
     private RunScope() {
     }
@@ -41,7 +25,7 @@ public final class RunScope {
      * Runs {@code call} as {@code run}: the first invocation of {@code task}'s method on this thread
      * runs for real, and {@link #current()} answers with {@code run} until the call returns.
      */
-    public static <T> T run(Run run, TaskDefinition task, Callable<T> call) throws Exception {
+    public static <T> T run(TaskContext run, TaskDefinition task, Callable<T> call) throws Exception {
         CURRENT.set(run);
         PERMIT.set(task);
         try {
@@ -63,7 +47,7 @@ public final class RunScope {
     }
 
     /** The run on this thread, or null outside one. */
-    static Run current() {
+    static TaskContext current() {
         return CURRENT.get();
     }
 }

@@ -1,8 +1,8 @@
 package dev.backgroundtasks.internal.worker;
 
+import dev.backgroundtasks.TaskContext;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
-import dev.backgroundtasks.internal.task.RunScope;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from any thread. The state is one atomic; {@link #cancel()} and {@link #settle()} share the
  * monitor so that no interrupt reaches a runner after it settled.
  */
-final class Execution implements RunScope.Run {
+final class Execution implements TaskContext {
 
     private static final int CLAIMED = 0;
     private static final int RUNNING = 1;

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts this node's worker events that signal trouble, for logs, tests and metrics. */
+/** Counts this node's worker events that signal trouble, for logs, tests and metrics. Atomic counters, safe from any thread. */
 @ApplicationScoped
 public class WorkerStats {
 

@@ -22,11 +22,11 @@ public class RetryTask extends RuntimeException {
         this(message, null);
     }
 
-    /** Retry after {@code delay}; null means the configured backoff. */
+    /** Retry after {@code delay}, at most {@link TaskOptions#MAX_DELAY}; null means the configured backoff. */
     public RetryTask(String message, Duration delay) {
         super(message);
-        if (delay != null && delay.isNegative()) {
-            throw new IllegalArgumentException("RetryTask delay must not be negative, got " + delay);
+        if (delay != null && (delay.isNegative() || delay.compareTo(TaskOptions.MAX_DELAY) > 0)) {
+            throw new IllegalArgumentException("RetryTask delay must be within PT0S.." + TaskOptions.MAX_DELAY + ", got " + delay);
         }
         this.delay = delay;
     }

@@ -45,6 +45,16 @@ public record TaskOptions(
     public static final int MAX_DEDUPE_KEY_LENGTH = 255;
     /** The shortest interval a task may repeat at. */
     public static final Duration MIN_REPEAT = Duration.ofMillis(100);
+    /** The longest an attempt may be given; a lease is this plus the grace, which the claim's arithmetic must hold. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+    /** The longest delay, repeat interval or retry wait: a hundred years. */
+    public static final Duration MAX_DELAY = Duration.ofDays(36_500);
+    /** The most attempts a task may be given. */
+    public static final int MAX_ATTEMPTS = 1000;
+    /** The earliest time a task may be due (earlier times mean "at once" anyway) or repeat until. */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest time a task may be due or repeat until, which every supported database can store. */
+    public static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     private static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null, null, null, null, null, null);
 
@@ -53,8 +63,11 @@ public record TaskOptions(
         if (delay != null && runAt != null) {
             throw new IllegalArgumentException("Task options: set either delay or runAt, not both");
         }
-        if (delay != null && delay.isNegative()) {
-            throw new IllegalArgumentException("Task options: delay must not be negative, got " + delay);
+        if (delay != null && (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0)) {
+            throw new IllegalArgumentException("Task options: delay must be within PT0S.." + MAX_DELAY + ", got " + delay);
+        }
+        if (runAt != null) {
+            checkInstant("runAt", runAt);
         }
         if (queue != null) {
             checkQueue("Task options: queue", queue);
@@ -62,11 +75,13 @@ public record TaskOptions(
         if (priority != null) {
             checkPriority("Task options: priority", priority);
         }
-        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-            throw new IllegalArgumentException("Task options: timeout must be positive, got " + timeout);
+        if (timeout != null && (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
+            throw new IllegalArgumentException("Task options: timeout must be positive and at most " + MAX_TIMEOUT
+                    + ", got " + timeout);
         }
-        if (maxAttempts != null && maxAttempts < 1) {
-            throw new IllegalArgumentException("Task options: maxAttempts must be at least 1, got " + maxAttempts);
+        if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
+            throw new IllegalArgumentException("Task options: maxAttempts must be within 1.." + MAX_ATTEMPTS
+                    + ", got " + maxAttempts);
         }
         if (dedupeKey != null && (dedupeKey.isBlank() || dedupeKey.length() > MAX_DEDUPE_KEY_LENGTH)) {
             throw new IllegalArgumentException("Task options: dedupeKey must be 1 to " + MAX_DEDUPE_KEY_LENGTH
@@ -75,8 +90,12 @@ public record TaskOptions(
         if (onDuplicate != null && dedupeKey == null) {
             throw new IllegalArgumentException("Task options: onDuplicate " + onDuplicate + " needs a dedupeKey");
         }
-        if (repeatEvery != null && repeatEvery.compareTo(MIN_REPEAT) < 0) {
-            throw new IllegalArgumentException("Task options: repeatEvery must be at least " + MIN_REPEAT + ", got " + repeatEvery);
+        if (repeatEvery != null && (repeatEvery.compareTo(MIN_REPEAT) < 0 || repeatEvery.compareTo(MAX_DELAY) > 0)) {
+            throw new IllegalArgumentException("Task options: repeatEvery must be within " + MIN_REPEAT + ".." + MAX_DELAY
+                    + ", got " + repeatEvery);
+        }
+        if (repeatUntil != null) {
+            checkInstant("repeatUntil", repeatUntil);
         }
         if (repeatUntil != null && repeatEvery == null) {
             throw new IllegalArgumentException("Task options: repeatUntil needs repeatEvery");
@@ -140,6 +159,13 @@ public record TaskOptions(
     /** No repetition is scheduled after this instant. */
     public TaskOptions repeatUntil(Instant value) {
         return new TaskOptions(delay, runAt, queue, priority, timeout, maxAttempts, dedupeKey, onDuplicate, repeatEvery, value);
+    }
+
+    private static void checkInstant(String what, Instant value) {
+        if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
+            throw new IllegalArgumentException("Task options: " + what + " must be within " + EARLIEST + ".." + LATEST
+                    + ", got " + value);
+        }
     }
 
     private static void checkQueue(String what, String queue) {

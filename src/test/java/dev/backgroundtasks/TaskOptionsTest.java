@@ -34,15 +34,35 @@ class TaskOptionsTest {
     void badValuesFailAtTheCallNamingTheOption() {
         assertEquals("Task options: priority must be within -1000..1000, got 1001",
                 assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().priority(1001)).getMessage());
-        assertEquals("Task options: delay must not be negative, got PT-1S",
+        assertEquals("Task options: delay must be within PT0S..PT876000H, got PT-1S",
                 assertThrows(IllegalArgumentException.class, () -> TaskOptions.in(Duration.ofSeconds(-1))).getMessage());
-        assertEquals("Task options: timeout must be positive, got PT0S",
+        assertEquals("Task options: timeout must be positive and at most PT168H, got PT0S",
                 assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().timeout(Duration.ZERO)).getMessage());
-        assertEquals("Task options: maxAttempts must be at least 1, got 0",
+        assertEquals("Task options: maxAttempts must be within 1..1000, got 0",
                 assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().maxAttempts(0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().queue(" "));
         assertThrows(IllegalArgumentException.class,
                 () -> new TaskOptions(Duration.ZERO, Instant.now(), null, null, null, null, null, null, null, null));
+    }
+
+    /** Values no claim arithmetic or timestamp column can hold are refused at the call, naming the option. */
+    @Test
+    void valuesBeyondWhatTheTableAndTheClaimCanHoldAreRefused() {
+        assertEquals("Task options: timeout must be positive and at most PT168H, got PT2562047788015H12M55.807S",
+                assertThrows(IllegalArgumentException.class,
+                        () -> TaskOptions.defaults().timeout(Duration.ofMillis(Long.MAX_VALUE))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().timeout(Duration.ofDays(8)));
+        assertEquals(Duration.ofDays(7), TaskOptions.defaults().timeout(Duration.ofDays(7)).timeout());
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().maxAttempts(Integer.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.in(Duration.ofDays(36_501)));
+        assertEquals("Task options: runAt must be within 1970-01-01T00:00:00Z..9999-01-01T00:00:00Z, got "
+                        + "+1000000000-12-31T23:59:59.999999999Z",
+                assertThrows(IllegalArgumentException.class, () -> TaskOptions.at(Instant.MAX)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskOptions.at(Instant.MIN));
+        assertThrows(IllegalArgumentException.class,
+                () -> TaskOptions.defaults().repeatEvery(Duration.ofDays(36_501)));
+        assertThrows(IllegalArgumentException.class,
+                () -> TaskOptions.defaults().repeatEvery(Duration.ofHours(1)).repeatUntil(Instant.MAX));
     }
 
     @Test
@@ -52,7 +72,7 @@ class TaskOptionsTest {
                         () -> TaskOptions.defaults().onDuplicate(DuplicateAction.RESCHEDULE)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().dedupeKey(" "));
         assertThrows(IllegalArgumentException.class, () -> TaskOptions.defaults().dedupeKey("k".repeat(256)));
-        assertEquals("Task options: repeatEvery must be at least PT0.1S, got PT0.05S",
+        assertEquals("Task options: repeatEvery must be within PT0.1S..PT876000H, got PT0.05S",
                 assertThrows(IllegalArgumentException.class,
                         () -> TaskOptions.defaults().repeatEvery(Duration.ofMillis(50))).getMessage());
         assertEquals("Task options: repeatUntil needs repeatEvery",

@@ -23,6 +23,15 @@ public class BadSettings {
     public void negativeAttempts() {
     }
 
+    /** The usual "no timeout" idiom: a lease no claim can compute. */
+    @Background(timeout = "PT2562047788015215H")
+    public void endlessTimeout() {
+    }
+
+    @Background(maxAttempts = Integer.MAX_VALUE)
+    public void endlessAttempts() {
+    }
+
     @Background
     private void hidden() {
     }

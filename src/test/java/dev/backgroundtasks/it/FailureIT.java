@@ -46,7 +46,7 @@ class FailureIT {
                         "background-tasks.retry.initial-delay=PT0.5S",
                         "background-tasks.retry.multiplier=2",
                         "background-tasks.retry.jitter=0.2")
-                .addClasses(FailingTasks.class, EventLog.class, Effects.class);
+                .addClasses(FailingTasks.class, EventLog.class, Effects.class, LogRecords.class);
     }
 
     @Inject
@@ -118,6 +118,24 @@ class FailureIT {
         assertEquals(List.of(1, 2, 3), attempts.stream().map(TaskAttemptFailed::attempt).toList());
         assertNull(attempts.get(2).nextRunAt(), "the last failure schedules nothing");
         assertEquals(3, effects.values("always").size());
+    }
+
+    /** An operator sees each failed attempt, and the final failure with its stack trace, in the server log. */
+    @Test
+    void eachFailedAttemptIsLoggedAndTheFinalFailureWithItsStackTrace() {
+        try (LogRecords log = LogRecords.of("dev.backgroundtasks")) {
+            TaskId id = queue.enqueue("failing.always", "logged");
+            assertEquals(TaskState.FAILED, awaitFinished(id).state());
+            String task = "Task " + id.value() + " (failing.always) ";
+            await().atMost(PROMPTLY).until(() -> log.messages(java.util.logging.Level.WARNING, task).size() == 3);
+            List<String> lines = log.messages(java.util.logging.Level.WARNING, task);
+            assertTrue(lines.get(0).startsWith(task + "attempt 1 of 3 failed; next attempt at "), lines.get(0));
+            assertTrue(lines.get(0).endsWith(": java.lang.IllegalStateException: always fails, attempt 1"), lines.get(0));
+            assertTrue(lines.get(1).startsWith(task + "attempt 2 of 3 failed; next attempt at "), lines.get(1));
+            assertTrue(lines.get(2).startsWith(task + "failed after 3 attempt(s) and is archived as FAILED: "
+                    + "java.lang.IllegalStateException: always fails, attempt 3"), lines.get(2));
+            assertTrue(lines.get(2).contains("\tat dev.backgroundtasks.it.FailingTasks.always("), "with its stack trace: " + lines.get(2));
+        }
     }
 
     @Test

@@ -62,6 +62,8 @@ class InvalidDeploymentIT {
                 method + "priorityOutOfRange(): priority must be within -1000..1000, got 5000",
                 method + "unparsableTimeout(): timeout 'soon' is not a duration",
                 method + "negativeAttempts(): maxAttempts must be at least 1 (or 0 for the configured default), got -1",
+                method + "endlessTimeout(): timeout must be at most PT168H, got PT2562047788015215H",
+                method + "endlessAttempts(): maxAttempts must be at most 1000, got 2147483647",
                 method + "hidden(): the container cannot intercept a private, static or final method",
                 method + "sealedShut(): the container cannot intercept a private, static or final method",
                 "@Background dev.backgroundtasks.invalid.DuplicateName.alsoDaily(): name 'reports.daily' is already used by "

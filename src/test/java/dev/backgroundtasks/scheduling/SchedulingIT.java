@@ -310,6 +310,19 @@ class SchedulingIT {
         assertTrue(runs.values("cancel").isEmpty());
     }
 
+    /** A repeat cancelled while it runs ends, even when the run never sees the cancel and returns. */
+    @Test
+    void cancellingARunningRepeatEndsItEvenWhenTheRunReturns() throws Exception {
+        TaskId run = queue.enqueue("sched.busy", TaskOptions.defaults().repeatEvery(Duration.ofSeconds(1)), "busy", 1_500L);
+        await().atMost(PROMPTLY).until(() -> runs.values("busy").contains("started"));
+        assertEquals(TaskState.RUNNING, queue.cancel(run));
+        assertEquals(TaskState.SUCCEEDED, finished(run).state(), "a run that returns still succeeds");
+        assertEquals(0, effects.number("SELECT COUNT(*) FROM background_task WHERE task_name = 'sched.busy'"),
+                "no next run is stored");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> runs.values("busy").size() == 2);
+        assertEquals(List.of("started", "returned"), runs.values("busy"));
+    }
+
     @Test
     void aFailedTaskIsRetriedAndAWaitingOneRunsNow() throws Exception {
         TaskId failing = queue.enqueue("sched.fail", "retry");

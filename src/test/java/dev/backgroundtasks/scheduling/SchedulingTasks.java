@@ -71,6 +71,17 @@ public class SchedulingTasks {
         throw new IllegalStateException("fails on purpose");
     }
 
+    /** Busy for {@code millis} without blocking, so it never sees an interrupt, then returns. */
+    @Background(name = "sched.busy")
+    public void busy(String key, long millis) {
+        record(key, "started");
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+        record(key, "returned");
+    }
+
     /** Runs until cancelled: it sleeps (interruptible) and checks the flag. */
     @Background(name = "sched.endless", timeout = "PT60S")
     public void endless(String key) {

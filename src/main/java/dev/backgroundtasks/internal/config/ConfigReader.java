@@ -104,6 +104,16 @@ public final class ConfigReader {
         return duration(name, min).orElse(defaultValue);
     }
 
+    /** A duration within {@code min..max}. */
+    public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+        return duration(name, min).map(value -> {
+            if (value.compareTo(max) > 0) {
+                throw invalid(name, string(name).orElseThrow(), "must be at most " + max);
+            }
+            return value;
+        }).orElse(defaultValue);
+    }
+
     /**
      * Parses ISO-8601 ({@code PT30S}, {@code -PT1S}) or a number with a unit among ms, s, m, h, d.
      *

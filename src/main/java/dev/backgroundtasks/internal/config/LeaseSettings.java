@@ -14,11 +14,13 @@ public record LeaseSettings(Duration leaseGrace, Duration rescueInterval) {
     public static final Duration LEASE_GRACE_DEFAULT = Duration.ofMinutes(1);
     public static final Duration RESCUE_INTERVAL_DEFAULT = Duration.ofSeconds(30);
     public static final Duration RESCUE_INTERVAL_MIN = Duration.ofMillis(100);
+    /** The longest grace: a lease (timeout plus grace) must stay a number the claim's arithmetic holds. */
+    public static final Duration LEASE_GRACE_MAX = Duration.ofDays(1);
 
     /** Reads and checks the lease properties. */
     public static LeaseSettings read(ConfigReader config) {
         return new LeaseSettings(
-                config.duration("worker.lease-grace", LEASE_GRACE_DEFAULT, Duration.ZERO),
+                config.duration("worker.lease-grace", LEASE_GRACE_DEFAULT, Duration.ZERO, LEASE_GRACE_MAX),
                 config.duration("worker.rescue-interval", RESCUE_INTERVAL_DEFAULT, RESCUE_INTERVAL_MIN));
     }
 }

@@ -1,5 +1,7 @@
 package dev.backgroundtasks.internal.config;
 
+import dev.backgroundtasks.TaskOptions;
+
 import java.time.Duration;
 import java.util.Locale;
 
@@ -32,8 +34,8 @@ public record RetrySettings(Backoff backoff, Duration initialDelay, Duration max
             default -> throw new IllegalArgumentException(
                     ConfigReader.PREFIX + "retry.backoff=" + kind + ": must be exponential or fixed");
         };
-        Duration initial = config.duration("retry.initial-delay", INITIAL_DELAY_DEFAULT, Duration.ZERO);
-        Duration max = config.duration("retry.max-delay", MAX_DELAY_DEFAULT, Duration.ZERO);
+        Duration initial = config.duration("retry.initial-delay", INITIAL_DELAY_DEFAULT, Duration.ZERO, TaskOptions.MAX_DELAY);
+        Duration max = config.duration("retry.max-delay", MAX_DELAY_DEFAULT, Duration.ZERO, TaskOptions.MAX_DELAY);
         if (max.compareTo(initial) < 0) {
             throw new IllegalArgumentException(ConfigReader.PREFIX + "retry.max-delay=" + max
                     + ": must not be shorter than background-tasks.retry.initial-delay=" + initial);

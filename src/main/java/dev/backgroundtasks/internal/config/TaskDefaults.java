@@ -24,8 +24,6 @@ public record TaskDefaults(String queue, int priority, Duration delay, Duration 
     public static final Duration DELAY_DEFAULT = Duration.ZERO;
     public static final Duration TIMEOUT_DEFAULT = Duration.ofMinutes(5);
     public static final int MAX_ATTEMPTS_DEFAULT = 3;
-    /** The most attempts a task may be given. */
-    public static final int MAX_ATTEMPTS_LIMIT = 1000;
     /** The largest concurrency cap; 0 means none. */
     public static final int MAX_RUNNING_LIMIT = 10_000;
 
@@ -46,9 +44,9 @@ public record TaskDefaults(String queue, int priority, Duration delay, Duration 
         return new TaskDefaults(
                 queue,
                 config.integer(prefix + "priority", base.priority(), TaskOptions.MIN_PRIORITY, TaskOptions.MAX_PRIORITY),
-                config.duration(prefix + "delay", base.delay(), Duration.ZERO),
-                config.duration(prefix + "timeout", base.timeout(), Duration.ofMillis(1)),
-                config.integer(prefix + "max-attempts", base.maxAttempts(), 1, MAX_ATTEMPTS_LIMIT),
+                config.duration(prefix + "delay", base.delay(), Duration.ZERO, TaskOptions.MAX_DELAY),
+                config.duration(prefix + "timeout", base.timeout(), Duration.ofMillis(1), TaskOptions.MAX_TIMEOUT),
+                config.integer(prefix + "max-attempts", base.maxAttempts(), 1, TaskOptions.MAX_ATTEMPTS),
                 config.integer(prefix + "max-running", base.maxRunning(), 0, MAX_RUNNING_LIMIT));
     }
 }

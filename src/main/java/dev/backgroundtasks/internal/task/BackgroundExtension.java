@@ -1,6 +1,7 @@
 package dev.backgroundtasks.internal.task;
 
 import dev.backgroundtasks.Background;
+import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.internal.config.ConfigReader;
 import dev.backgroundtasks.internal.config.Limits;
 import jakarta.enterprise.event.Observes;
@@ -124,8 +125,13 @@ public class BackgroundExtension implements Extension {
         }
         if (!background.delay().isEmpty()) {
             collect(errors, () -> {
-                if (duration("delay", background.delay()).isNegative()) {
+                Duration delay = duration("delay", background.delay());
+                if (delay.isNegative()) {
                     throw new IllegalArgumentException("delay must not be negative, got " + background.delay());
+                }
+                if (delay.compareTo(TaskOptions.MAX_DELAY) > 0) {
+                    throw new IllegalArgumentException("delay must be at most " + TaskOptions.MAX_DELAY + ", got "
+                            + background.delay());
                 }
             });
         }
@@ -135,10 +141,17 @@ public class BackgroundExtension implements Extension {
                 if (timeout.isNegative() || timeout.isZero()) {
                     throw new IllegalArgumentException("timeout must be positive, got " + background.timeout());
                 }
+                if (timeout.compareTo(TaskOptions.MAX_TIMEOUT) > 0) {
+                    throw new IllegalArgumentException("timeout must be at most " + TaskOptions.MAX_TIMEOUT + ", got "
+                            + background.timeout());
+                }
             });
         }
         if (background.maxAttempts() < 0) {
             errors.add("maxAttempts must be at least 1 (or 0 for the configured default), got " + background.maxAttempts());
+        }
+        if (background.maxAttempts() > TaskOptions.MAX_ATTEMPTS) {
+            errors.add("maxAttempts must be at most " + TaskOptions.MAX_ATTEMPTS + ", got " + background.maxAttempts());
         }
         if (background.maxRunning() < 0) {
             errors.add("maxRunning must be at least 1 (or 0 for no cap), got " + background.maxRunning());

@@ -12,7 +12,9 @@ import java.time.Instant;
  * What an attempt's end means for its row, decided without touching the database: a one-off
  * success joins the next archive batch; a repeating task's success, a cancel and a final failure
  * archive the row (with the schedule's next run, if any); a retryable failure with attempts left
- * goes back to the queue after the backoff or the wait the task asked for. Pure; safe from any thread.
+ * goes back to the queue after the backoff or the wait the task asked for. After a cancellation
+ * request a failure (a timeout included) is a cancel, and a repeat ends whether the run failed or
+ * returned; a cron task, whose schedule is code, only skips that run. Pure; safe from any thread.
  */
 sealed interface OutcomeDecision {
 
@@ -39,16 +41,20 @@ sealed interface OutcomeDecision {
      * @param claimed   the row as claimed
      * @param startedAt when the attempt started
      * @param attempt   how it ended
+     * @param cancelRequested whether someone asked to cancel the run before it ended
      * @param now       when it ended
      */
-    static OutcomeDecision of(TaskEntity claimed, Instant startedAt, Attempt attempt, Instant now, RetryPolicy retries) {
+    static OutcomeDecision of(TaskEntity claimed, Instant startedAt, Attempt attempt, boolean cancelRequested, Instant now,
+                              RetryPolicy retries) {
         if (attempt instanceof Attempt.Succeeded s) {
             return claimed.getSchedule() == null
                     ? new Batch(new Finished(claimed, s.resultJson(), s.note(), startedAt, now))
-                    : new Archive(Outcome.SUCCEEDED, s.resultJson(), s.note(), now, next(claimed, now, false));
+                    : new Archive(Outcome.SUCCEEDED, s.resultJson(), s.note(), now, next(claimed, now, cancelRequested));
         }
-        if (attempt instanceof Attempt.Cancelled c) {
-            return new Archive(Outcome.CANCELLED, null, "Cancelled while running: " + c.error(), now, next(claimed, now, true));
+        String cancelled = attempt instanceof Attempt.Cancelled c ? c.error()
+                : cancelRequested ? ((Attempt.Failed) attempt).error() : null;
+        if (cancelled != null) {
+            return new Archive(Outcome.CANCELLED, null, "Cancelled while running: " + cancelled, now, next(claimed, now, true));
         }
         Attempt.Failed f = (Attempt.Failed) attempt;
         if (f.retryable() && claimed.getAttempts() < claimed.getMaxAttempts()) {

@@ -59,9 +59,10 @@ public class OutcomeRecorder {
      *
      * @return when the task runs again, if it was rescheduled; null otherwise
      */
-    Instant record(TaskEntity claimed, Instant startedAt, Attempt attempt) {
+    Instant record(TaskEntity claimed, Instant startedAt, Attempt attempt, boolean cancelRequested) {
         try {
-            OutcomeDecision decision = OutcomeDecision.of(claimed, startedAt, attempt, clock.instant(), retryPolicy);
+            OutcomeDecision decision = OutcomeDecision.of(claimed, startedAt, attempt, cancelRequested, clock.instant(),
+                    retryPolicy);
             if (decision instanceof OutcomeDecision.Batch batch) {
                 batcher.add(batch.finished());
                 return null;

@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.worker;
 
+import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -97,14 +98,13 @@ final class Runners {
     /** Runs one task; false when its timeout settled it first, which hands this runner's slot to a new one. */
     private boolean runOne(Execution execution) {
         TaskEntity task = execution.task;
+        // As in the lease: a row written around the API's bounds still gets a deadline the ticker can hold.
+        long timeoutMillis = Math.min(task.getTimeoutMillis(), TaskOptions.MAX_TIMEOUT.toMillis());
         execution.started(Thread.currentThread(), clock.instant(),
-                ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(task.getTimeoutMillis()));
+                ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         Attempt attempt = execution.isCancellationRequested()
-                ? Attempt.Failed.permanently("Cancelled before it started")
+                ? new Attempt.Cancelled("Cancelled before it started")
                 : invoker.invoke(execution);
-        if (execution.isCancellationRequested() && attempt instanceof Attempt.Failed failed) {
-            attempt = new Attempt.Cancelled(failed.error());
-        }
         if (execution.settle()) {
             // No interrupt can follow a settle; one that came during the task (a cancel, a timeout
             // racing its return, or the task's own) must reach neither the outcome's writes (a

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,22 +18,26 @@ import java.util.logging.Logger;
  * This node's claimed tasks, from claim until their outcome is stored: their number is the number
  * of slots in use. Claimed tasks wait in {@link #takeReady} for a runner.
  *
+ * <p>An execution is held as itself, not under its task's id: should the same task be claimed
+ * again while an earlier claim of it still runs here (a lease that expired under it), both stay
+ * tracked, each with its own timeout and slot, and one's end never frees the other's.
+ *
  * <p>Threads: the claim loop adds ({@link #accept}) and reads counts; runners take ready tasks;
  * whoever stores an outcome removes; a stopping worker drains what has not started. Every method is
- * safe from any thread (a concurrent map and a blocking queue); counts are a moment's reading.
+ * safe from any thread (a concurrent set and a blocking queue); counts are a moment's reading.
  */
 final class Slots {
 
     private static final Logger LOG = Logger.getLogger(Slots.class.getName());
 
-    private final Map<Long, Execution> executions = new ConcurrentHashMap<>();
+    private final Set<Execution> executions = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Execution> ready = new LinkedBlockingQueue<>();
 
     /** Takes newly claimed tasks into slots, ready for runners. */
     void accept(List<TaskEntity> claimed) {
         for (TaskEntity task : claimed) {
             Execution execution = new Execution(task);
-            executions.put(task.getId(), execution);
+            executions.add(execution);
             ready.add(execution);
         }
     }
@@ -42,9 +47,9 @@ final class Slots {
         return ready.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Frees the slot of a task whose outcome is stored (or given up). */
+    /** Frees the slot of an execution whose outcome is stored (or given up). */
     void remove(Execution execution) {
-        executions.remove(execution.task.getId());
+        executions.remove(execution);
     }
 
     /** Claimed tasks no runner has begun, taken out of their slots; for a stopping worker to give back. */
@@ -52,7 +57,7 @@ final class Slots {
         List<Execution> released = new ArrayList<>();
         for (Execution execution = ready.poll(); execution != null; execution = ready.poll()) {
             if (execution.release()) {
-                executions.remove(execution.task.getId());
+                executions.remove(execution);
                 released.add(execution);
             }
         }
@@ -68,31 +73,34 @@ final class Slots {
     }
 
     Collection<Execution> all() {
-        return executions.values();
+        return executions;
     }
 
+    /** The ids of the tasks in slots, once per execution. */
     List<Long> ids() {
-        return new ArrayList<>(executions.keySet());
+        return executions.stream().map(e -> e.task.getId()).toList();
     }
 
     /** Tasks in slots by queue. */
     Map<String, Integer> byQueue() {
         Map<String, Integer> running = new HashMap<>();
-        for (Execution execution : executions.values()) {
+        for (Execution execution : executions) {
             running.merge(execution.task.getQueue(), 1, Integer::sum);
         }
         return running;
     }
 
-    /** Asks a task running on this node to stop; false when it does not run here. */
+    /** Asks every run of a task on this node to stop; false when none runs here. */
     boolean cancel(long id) {
-        Execution execution = executions.get(id);
-        if (execution == null) {
-            return false;
+        boolean found = false;
+        for (Execution execution : executions) {
+            if (execution.task.getId() == id) {
+                found = true;
+                if (execution.cancel()) {
+                    LOG.info(() -> "Cancelling task " + id + " (" + execution.task.getTaskName() + ") at a cancellation request");
+                }
+            }
         }
-        if (execution.cancel()) {
-            LOG.info(() -> "Cancelling task " + id + " (" + execution.task.getTaskName() + ") at a cancellation request");
-        }
-        return true;
+        return found;
     }
 }

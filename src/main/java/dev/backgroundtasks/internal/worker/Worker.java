@@ -236,7 +236,8 @@ public class Worker {
     private void finish(Execution execution, Attempt attempt) {
         Parts p = parts;
         try {
-            Instant next = recorder.record(execution.task, execution.startedAt(), attempt);
+            Instant next = recorder.record(execution.task, execution.startedAt(), attempt,
+                    execution.isCancellationRequested());
             if (next != null) {
                 p.loop().wakeAt(next);
             }

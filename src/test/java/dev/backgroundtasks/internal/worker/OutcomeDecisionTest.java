@@ -22,7 +22,11 @@ class OutcomeDecisionTest {
     private static final Instant NOW = T0.plusSeconds(2);
 
     private static OutcomeDecision decide(TaskEntity row, Attempt attempt) {
-        return OutcomeDecision.of(row, STARTED, attempt, NOW, RETRIES);
+        return OutcomeDecision.of(row, STARTED, attempt, false, NOW, RETRIES);
+    }
+
+    private static OutcomeDecision decideAfterCancel(TaskEntity row, Attempt attempt) {
+        return OutcomeDecision.of(row, STARTED, attempt, true, NOW, RETRIES);
     }
 
     @Test
@@ -78,6 +82,29 @@ class OutcomeDecisionTest {
         var archive = assertInstanceOf(OutcomeDecision.Archive.class, decide(row, Attempt.Failed.permanently("boom")));
         assertEquals(Outcome.FAILED, archive.outcome());
         assertEquals(Instant.parse("2026-12-01T11:00:00Z"), archive.nextRun());
+    }
+
+    /** A run that did not see the cancel (it never blocked) and returned still succeeds, and its repeat ends. */
+    @Test
+    void aRepeatCancelledWhileRunningEndsEvenWhenTheRunReturns() {
+        TaskEntity repeat = ClaimedRows.claimed(7, "default", 1, 3);
+        repeat.setSchedule("every PT1H");
+        var ended = assertInstanceOf(OutcomeDecision.Archive.class, decideAfterCancel(repeat, new Attempt.Succeeded("1", null)));
+        assertEquals(Outcome.SUCCEEDED, ended.outcome());
+        assertNull(ended.nextRun());
+        TaskEntity cron = ClaimedRows.claimed(8, "default", 1, 3);
+        cron.setSchedule("cron UTC 0 * * * *");
+        var skipped = assertInstanceOf(OutcomeDecision.Archive.class, decideAfterCancel(cron, new Attempt.Succeeded("1", null)));
+        assertEquals(Instant.parse("2026-12-01T11:00:00Z"), skipped.nextRun(), "a cron schedule is code: it goes on");
+    }
+
+    /** A cancelled run that then times out (or fails any other way) is cancelled: not retried, not failed. */
+    @Test
+    void aFailureAfterACancelRequestIsACancel() {
+        var cancelled = assertInstanceOf(OutcomeDecision.Archive.class, decideAfterCancel(
+                ClaimedRows.claimed(7, "default", 1, 3), new Attempt.Failed("Task timeout after 1s", true, null)));
+        assertEquals(Outcome.CANCELLED, cancelled.outcome());
+        assertEquals("Cancelled while running: Task timeout after 1s", cancelled.error());
     }
 
     @Test

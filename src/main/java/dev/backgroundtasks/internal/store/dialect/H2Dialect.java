@@ -115,7 +115,7 @@ public final class H2Dialect extends LockingDialect {
     static final String MARK = """
             UPDATE background_task
                SET locked_by = ?,
-                   locked_until = DATEADD(MILLISECOND, timeout_millis + ?, CAST(? AS TIMESTAMP)),
+                   locked_until = DATEADD(MILLISECOND, LEAST(timeout_millis, 604800000) + ?, CAST(? AS TIMESTAMP)),
                    attempts = attempts + 1,
                    dedupe_key = CASE WHEN schedule IS NULL THEN NULL ELSE dedupe_key END
              WHERE id IN (%s)""";

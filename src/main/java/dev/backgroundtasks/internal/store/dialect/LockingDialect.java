@@ -29,7 +29,8 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     /**
      * @param name           the dialect's name, also its schema script's
      * @param markSql        marks the locked rows as claimed, {@code %s} taking the id list (numbers read
-     *                       from the table); parameters: node, lease grace (ms), now
+     *                       from the table), a row's timeout counting at most seven days in its lease
+     *                       (TaskOptions.MAX_TIMEOUT); parameters: node, lease grace (ms), now
      * @param lockExpiredSql see {@link Dialect#lockExpiredSql()}
      */
     LockingDialect(String name, String markSql, String lockExpiredSql) {

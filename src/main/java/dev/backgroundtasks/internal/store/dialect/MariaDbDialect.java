@@ -117,7 +117,7 @@ public final class MariaDbDialect extends LockingDialect {
     static final String MARK = """
             UPDATE background_task
                SET locked_by = ?,
-                   locked_until = TIMESTAMPADD(MICROSECOND, (timeout_millis + ?) * 1000, CAST(? AS DATETIME(6))),
+                   locked_until = TIMESTAMPADD(MICROSECOND, (LEAST(timeout_millis, 604800000) + ?) * 1000, CAST(? AS DATETIME(6))),
                    attempts = attempts + 1,
                    dedupe_key = CASE WHEN schedule IS NULL THEN NULL ELSE dedupe_key END
              WHERE id IN (%s)""";

@@ -171,6 +171,28 @@ class ClaimStatementsIT {
     }
 
     /**
+     * A row whose timeout no lease can hold (the "no timeout" idiom {@code Long.MAX_VALUE} ms, written
+     * around the API's bounds) is claimed with a lease of seven days plus the grace, and the rows
+     * behind it are claimed too: it stops neither the claim nor the queue.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void aRowWithAnEndlessTimeoutIsClaimedLikeAnyOther(String name) throws Exception {
+        ScratchDatabase db = ScratchDatabase.on(name);
+        try (Connection c = prepare(db)) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE background_task SET timeout_millis = " + Long.MAX_VALUE + " WHERE id = 4");
+            }
+            List<TaskEntity> claimed = db.dialect().claim(c, request(null, PAUSED, null, false).withLimit(3));
+            assertEquals(List.of(2L, 3L, 4L), claimed.stream().map(TaskEntity::getId).sorted().toList(),
+                    "the poison row first in claim order, and the two behind it");
+            TaskEntity poison = claimed.stream().filter(t -> t.getId() == 4L).findFirst().orElseThrow();
+            assertEquals(NOW.plusDays(7).plusSeconds(GRACE / 1000).toInstant(java.time.ZoneOffset.UTC),
+                    poison.getLockedUntil());
+        }
+    }
+
+    /**
      * Under generic plans (as a pooled connection's cached statement gets them) and with sorting
      * priced out (as the claim pins it), each descending shape reads its own partial index.
      */

@@ -120,6 +120,26 @@ class FailureIT {
         assertEquals(3, effects.values("always").size());
     }
 
+    /**
+     * An interrupt (from a library, a container or a stray {@code Thread.interrupt()}) stops neither
+     * the claim loop nor the success batcher: tasks enqueued afterwards still run and are archived,
+     * more of them than one archive batch holds.
+     */
+    @Test
+    void theClaimLoopAndTheSuccessBatcherSurviveInterrupts() {
+        for (String name : List.of("background-tasks-poller", "background-tasks-completer")) {
+            List<Thread> threads = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).toList();
+            assertEquals(1, threads.size(), name + " threads: " + threads);
+            threads.get(0).interrupt();
+        }
+        List<TaskId> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add(queue.enqueue("failing.flaky", "interrupted-" + i, 0));
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> ids.stream().allMatch(
+                id -> queue.find(id).orElseThrow().state() == TaskState.SUCCEEDED));
+    }
+
     /** An operator sees each failed attempt, and the final failure with its stack trace, in the server log. */
     @Test
     void eachFailedAttemptIsLoggedAndTheFinalFailureWithItsStackTrace() {
@@ -134,7 +154,9 @@ class FailureIT {
             assertTrue(lines.get(1).startsWith(task + "attempt 2 of 3 failed; next attempt at "), lines.get(1));
             assertTrue(lines.get(2).startsWith(task + "failed after 3 attempt(s) and is archived as FAILED: "
                     + "java.lang.IllegalStateException: always fails, attempt 3"), lines.get(2));
-            assertTrue(lines.get(2).contains("\tat dev.backgroundtasks.it.FailingTasks.always("), "with its stack trace: " + lines.get(2));
+            // WildFly prefixes each frame with its module ("at deployment.failure.war//dev…").
+            assertTrue(lines.get(2).contains("dev.backgroundtasks.it.FailingTasks.always(FailingTasks.java:"),
+                    "with its stack trace: " + lines.get(2));
         }
     }
 
@@ -225,7 +247,7 @@ class FailureIT {
     }
 
     @Test
-    void badRowsFailAloneWithTheirReasonAndTheNextTaskRuns() {
+    void badRowsFailAloneAndTasksThisNodeDoesNotHaveWaitForOneThatHasThem() {
         effects.update("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, "
                 + "max_attempts, timeout_millis, created_at) VALUES (-1, 'gone.task', '[]', 'default', 0, "
                 + "TIMESTAMP '2000-01-01 00:00:00', 0, 3, 60000, TIMESTAMP '2000-01-01 00:00:00')");
@@ -235,15 +257,18 @@ class FailureIT {
         TaskId good = queue.enqueue("failing.flaky", "good", 0);
 
         assertEquals(TaskState.SUCCEEDED, awaitFinished(good).state());
-        TaskInfo unknown = awaitFinished(new TaskId(-1));
         TaskInfo undecodable = awaitFinished(new TaskId(-2));
-        assertEquals(TaskState.FAILED, unknown.state());
-        assertEquals(1, unknown.attempts());
-        assertTrue(unknown.error().startsWith("Unknown task 'gone.task'"), unknown.error());
         assertEquals(TaskState.FAILED, undecodable.state());
+        assertEquals(3, undecodable.attempts(), "retried: another node's version may read them");
         assertTrue(undecodable.error().startsWith("Cannot decode the arguments of task 'failing.flaky': params are not valid JSON"),
                 undecodable.error());
         assertEquals(1, events.failed(-2).size());
+        // A task of another version (or another application on the same tables) is not this node's to fail.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> {
+            TaskInfo unknown = queue.find(new TaskId(-1)).orElseThrow();
+            return unknown.state() == TaskState.PENDING && unknown.attempts() == 0;
+        });
+        effects.update("DELETE FROM background_task WHERE id = -1");
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.backgroundtasks.internal.config.ClaimSettings;
 import dev.backgroundtasks.internal.store.ClaimQueries;
 import dev.backgroundtasks.internal.store.Database;
 import dev.backgroundtasks.internal.store.HeldConnection;
-import dev.backgroundtasks.internal.store.dialect.ClaimRequest;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
 
@@ -38,9 +37,7 @@ final class ClaimLoop {
     static final long TIMEOUT_CHECK_MILLIS = 50;
 
     private final ClaimSettings settings;
-    private final String nodeId;
-    private final long leaseGraceMillis;
-    private final Map<String, Integer> caps;
+    private final ClaimScope scope;
     private final ClaimQueries claims;
     private final Slots slots;
     private final ClaimSizing sizing;
@@ -59,18 +56,15 @@ final class ClaimLoop {
     private Instant claimNotBefore;
 
     /**
-     * @param caps            task names with a concurrency cap, and the cap: claimed apart, first
      * @param archiveBackedUp whether a full batch of successes waits to be archived: then nothing is claimed
      * @param paused          the queues paused now
      * @param startDelay      how long after start the first claim waits
      */
-    ClaimLoop(ClaimSettings settings, String nodeId, Duration leaseGrace, Map<String, Integer> caps, ClaimQueries claims,
-              Slots slots, TimeoutWatch timeouts, BooleanSupplier archiveBackedUp, Supplier<Set<String>> paused,
-              ScheduledExecutorService scheduler, Clock clock, FailureLog failureLog, Duration startDelay) {
+    ClaimLoop(ClaimSettings settings, ClaimScope scope, ClaimQueries claims, Slots slots, TimeoutWatch timeouts,
+              BooleanSupplier archiveBackedUp, Supplier<Set<String>> paused, ScheduledExecutorService scheduler,
+              Clock clock, FailureLog failureLog, Duration startDelay) {
         this.settings = settings;
-        this.nodeId = nodeId;
-        this.leaseGraceMillis = leaseGrace.toMillis();
-        this.caps = Map.copyOf(caps);
+        this.scope = scope;
         this.claims = claims;
         this.slots = slots;
         this.sizing = new ClaimSizing(settings);
@@ -83,27 +77,30 @@ final class ClaimLoop {
         this.claimNotBefore = clock.instant().plus(startDelay);
     }
 
-    /** The loop, on its own connection, until {@link #stop()} or an interrupt. */
+    /**
+     * The loop, on its own connection, until {@link #stop()}. Nothing else ends it: an interrupt
+     * is not a stop (only {@link #stop()} is), and whatever a turn throws, an {@code Error}
+     * included, is logged and backed off from, so the node never looks alive while it claims nothing.
+     */
     void run(Database database) {
         try (HeldConnection connection = database.hold("claim loop")) {
             while (active) {
                 try {
                     signal.await(slots.isEmpty() ? settings.pollInterval().toMillis() : TIMEOUT_CHECK_MILLIS);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    active = false;
+                    // Cleared by the throw; the loop goes on until stop().
                 }
                 if (!active) {
                     return;
                 }
-                timeouts.checkOnce();
-                if (clock.instant().isBefore(claimNotBefore)) {
-                    continue;
-                }
                 try {
+                    timeouts.checkOnce();
+                    if (clock.instant().isBefore(claimNotBefore)) {
+                        continue;
+                    }
                     claimOnce(connection);
                     backoff.succeeded();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     backOff(e);
                 }
             }
@@ -176,12 +173,12 @@ final class ClaimLoop {
         int left = target.free();
         // Capped tasks first: their caps bound the slots they can take, and a backlog of uncapped
         // work fills every claim, which would keep them waiting whatever their priority.
-        for (Map.Entry<String, Integer> cap : caps.entrySet()) {
+        for (Map.Entry<String, Integer> cap : scope.caps().entrySet()) {
             if (left <= 0) {
                 return true;
             }
             List<TaskEntity> runs = claims.claimCapped(connection,
-                    request(now, sizing.limit(left), target.queue(), pausedNow, cap.getKey()), cap.getValue());
+                    scope.request(now, sizing.limit(left), target.queue(), pausedNow, cap.getKey()), cap.getValue());
             slots.accept(runs);
             left -= runs.size();
         }
@@ -189,17 +186,13 @@ final class ClaimLoop {
             return true;
         }
         int limit = sizing.limit(left);
-        List<TaskEntity> claimed = claims.claim(connection, request(now, limit, target.queue(), pausedNow, null));
+        List<TaskEntity> claimed = claims.claim(connection, scope.request(now, limit, target.queue(), pausedNow, null));
         slots.accept(claimed);
         return claimed.size() == limit;
     }
 
-    private ClaimRequest request(LocalDateTime now, int limit, String queue, List<String> pausedNow, String cappedTask) {
-        return new ClaimRequest(nodeId, now, leaseGraceMillis, limit, queue, pausedNow, cappedTask, settings.ascending());
-    }
-
     /** The database is failing: wait longer before each claim, up to {@link FailureBackoff#MAX}. */
-    private void backOff(RuntimeException e) {
+    private void backOff(Throwable e) {
         Duration wait = backoff.failed();
         claimNotBefore = clock.instant().plus(wait);
         failureLog.failed("could not claim tasks (failure " + backoff.failures() + "); next try in " + wait, e);

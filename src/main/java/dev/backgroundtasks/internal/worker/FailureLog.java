@@ -26,7 +26,7 @@ final class FailureLog {
     }
 
     /** Logs that the worker {@code what} (a clause such as "could not claim tasks"). */
-    void failed(String what, RuntimeException e) {
+    void failed(String what, Throwable e) {
         Instant now = clock.instant();
         if (now.isAfter(lastWarned.plus(EVERY))) {
             lastWarned = now;

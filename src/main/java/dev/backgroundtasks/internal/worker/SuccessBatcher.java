@@ -22,6 +22,8 @@ import java.util.logging.Logger;
  * a thread of its own ({@code background-tasks-completer}) with a connection it keeps. Committing
  * each task on its own would cap the worker near the database's commit rate.
  *
+ * <p>The thread outlives whatever one batch throws and any interrupt; only {@link #stop()} ends it.
+ *
  * <p>Threads: runners {@link #add}; the batcher's thread writes; the claim loop reads
  * {@link #isBackedUp()}; the worker starts and stops it. Before {@link #start} and after
  * {@link #stop()} a success is archived at once on the caller's thread.
@@ -108,8 +110,9 @@ public class SuccessBatcher {
                 try {
                     batch = pending.awaitBatch();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    // An interrupt is not a stop (stop() closes the batch): without this thread nothing
+                    // succeeded would be archived, and the claim loop would wait for it forever.
+                    continue;
                 }
                 if (batch.isEmpty()) {
                     return;

@@ -24,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes one attempt at a claimed task: decodes its arguments and calls its method through the
- * bean's CDI proxy, so the bean's own interceptors apply. Anything wrong with the row itself
- * (unknown name, undecodable arguments, no bean) is a permanent failure of that task alone.
+ * bean's CDI proxy, so the bean's own interceptors apply. Anything wrong with the row itself is a
+ * failure of that task alone: arguments that do not decode are retried (another node's version may
+ * read them), an unknown name (which the claim never takes) or a bean that cannot be resolved fails it.
  *
  * <p>Thread: a runner's, one task at a time per runner; the cache of bean references is concurrent.
  */
@@ -66,7 +67,8 @@ public class TaskInvoker {
         try {
             args = codec.decode(claimed.getParams(), task.method());
         } catch (IllegalArgumentException e) {
-            return Attempt.Failed.permanently("Cannot decode the arguments of task '" + task.name() + "': " + e.getMessage());
+            // Retried: on a cluster in a rolling deploy, another node's version may read them.
+            return new Attempt.Failed("Cannot decode the arguments of task '" + task.name() + "': " + e.getMessage(), true, null);
         }
         Bean<?> bean = task.bean();
         boolean shared = beans.isNormalScope(bean.getScope());

@@ -14,7 +14,6 @@ import dev.backgroundtasks.internal.store.Database;
 import dev.backgroundtasks.internal.store.OutcomeWrites;
 import dev.backgroundtasks.internal.store.TaskReads;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
-import dev.backgroundtasks.internal.task.TaskDefinition;
 import dev.backgroundtasks.internal.task.TaskRegistry;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -28,12 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * This node's worker: starts its parts with the application and stops them with it, draining
@@ -138,12 +135,11 @@ public class Worker {
         }
         Slots slots = new Slots();
         FailureLog failures = new FailureLog(node.nodeId(), clock);
-        Map<String, Integer> caps = registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
-                .collect(Collectors.toMap(TaskDefinition::name, t -> t.settings().maxRunning()));
         ControlRefresh control = new ControlRefresh(reads, slots, node.nodeId(), this::wake, failures);
         TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, this::timedOut);
-        ClaimLoop loop = new ClaimLoop(claimSettings, node.nodeId(), leaseSettings.leaseGrace(), caps, claims, slots,
-                timeouts, batcher::isBackedUp, control::paused, scheduler, clock, failures, START_DELAY);
+        ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
+        ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, timeouts, batcher::isBackedUp,
+                control::paused, scheduler, clock, failures, START_DELAY);
         Runners runners = new Runners(threads, slots, invoker, clock, ticker, this::finish);
         Parts p = new Parts(slots, loop, runners, control, failures);
         parts = p;

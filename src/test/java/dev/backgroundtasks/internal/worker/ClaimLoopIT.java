@@ -74,9 +74,9 @@ class ClaimLoopIT {
     private ClaimLoop loop(int concurrency, Map<String, Integer> queues, int batchSize, Map<String, Integer> caps) {
         ClaimSettings settings = new ClaimSettings(concurrency, queues, Duration.ofSeconds(1), batchSize, false);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new ClaimLoop(settings, NODE, Duration.ofMinutes(1), caps, claims, slots,
-                new TimeoutWatch(slots, ticker, timedOut::add), backedUp::get, () -> paused, scheduler, clock,
-                new FailureLog(NODE, clock), Duration.ZERO);
+        ClaimScope scope = new ClaimScope(NODE, Duration.ofMinutes(1), List.of("plain", "capped.x"), caps, false);
+        return new ClaimLoop(settings, scope, claims, slots, new TimeoutWatch(slots, ticker, timedOut::add), backedUp::get,
+                () -> paused, scheduler, clock, new FailureLog(NODE, clock), Duration.ZERO);
     }
 
     private void insert(long id, String task, String queue, Integer maxRunning, String lockedBy) throws SQLException {

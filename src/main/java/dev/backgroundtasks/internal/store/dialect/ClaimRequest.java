@@ -13,18 +13,21 @@ import java.util.List;
  * @param queue            the one queue to claim from, or null for every queue but {@code pausedQueues}
  * @param pausedQueues     queues to leave alone when {@code queue} is null
  * @param cappedTask       the task name with a concurrency cap to claim, or null for tasks without a cap
+ * @param taskNames        the task names this node has, the only ones it claims (a task it does not
+ *                         have waits for a node that has it)
  * @param ascending        lower priorities first instead of higher
  */
 public record ClaimRequest(String nodeId, LocalDateTime now, long leaseGraceMillis, int limit, String queue,
-                           List<String> pausedQueues, String cappedTask, boolean ascending) {
+                           List<String> pausedQueues, String cappedTask, List<String> taskNames, boolean ascending) {
 
     public ClaimRequest {
         pausedQueues = List.copyOf(pausedQueues);
+        taskNames = List.copyOf(taskNames);
     }
 
     /** The same request with another limit. */
     public ClaimRequest withLimit(int value) {
-        return new ClaimRequest(nodeId, now, leaseGraceMillis, value, queue, pausedQueues, cappedTask, ascending);
+        return new ClaimRequest(nodeId, now, leaseGraceMillis, value, queue, pausedQueues, cappedTask, taskNames, ascending);
     }
 
     /** The shape of the statement: everything but the values bound to it. */

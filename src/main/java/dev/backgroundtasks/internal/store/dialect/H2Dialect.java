@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class H2Dialect extends LockingDialect {
 
-    /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (an array, empty for none), limit. */
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (an array, empty for none), task names, limit. */
     static final String LOCK_READY_EVERY_QUEUE = """
             SELECT id
               FROM background_task
@@ -20,11 +20,12 @@ public final class H2Dialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
              ORDER BY priority DESC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due tasks without a cap, from one queue. Parameters: now, queue, limit. */
+    /** Locks the ids of due tasks without a cap, from one queue. Parameters: now, queue, task names, limit. */
     static final String LOCK_READY_ONE_QUEUE = """
             SELECT id
               FROM background_task
@@ -32,6 +33,7 @@ public final class H2Dialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND queue = ?
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
              ORDER BY priority DESC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
@@ -62,7 +64,7 @@ public final class H2Dialect extends LockingDialect {
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due tasks without a cap, from every queue but the paused ones, lower priorities first. Parameters: now, paused queues (an array, empty for none), limit. */
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones, lower priorities first. Parameters: now, paused queues (an array, empty for none), task names, limit. */
     static final String LOCK_READY_EVERY_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -70,11 +72,12 @@ public final class H2Dialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
              ORDER BY priority ASC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due tasks without a cap, from one queue, lower priorities first. Parameters: now, queue, limit. */
+    /** Locks the ids of due tasks without a cap, from one queue, lower priorities first. Parameters: now, queue, task names, limit. */
     static final String LOCK_READY_ONE_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -82,6 +85,7 @@ public final class H2Dialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND queue = ?
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
              ORDER BY priority ASC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
@@ -166,8 +170,8 @@ public final class H2Dialect extends LockingDialect {
     }
 
     @Override
-    void bindPausedQueues(Connection connection, PreparedStatement statement, int index, List<String> paused)
+    void bindNames(Connection connection, PreparedStatement statement, int index, List<String> names)
             throws SQLException {
-        statement.setArray(index, connection.createArrayOf("VARCHAR", paused.toArray()));
+        statement.setArray(index, connection.createArrayOf("VARCHAR", names.toArray()));
     }
 }

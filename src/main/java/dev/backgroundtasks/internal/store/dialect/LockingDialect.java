@@ -42,12 +42,12 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     /**
      * The statement that locks the ids of due rows in claim order for one shape of request.
      * Parameters: now, the capped task's name (capped shapes only), the queue or the paused queues
-     * ({@link #bindPausedQueues}), limit.
+     * ({@link #bindNames}), the task names this node has (uncapped shapes only), limit.
      */
     abstract String lockReadySql(ClaimRequest.Shape shape);
 
-    /** Binds the paused queues as the lock statement of a node serving every queue takes them. */
-    abstract void bindPausedQueues(Connection connection, PreparedStatement statement, int index, List<String> paused)
+    /** Binds a list of names (the paused queues, the task names) as the lock statement takes one. */
+    abstract void bindNames(Connection connection, PreparedStatement statement, int index, List<String> names)
             throws SQLException;
 
     @Override
@@ -88,7 +88,10 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
                 if (request.queue() != null) {
                     lock.setString(++i, request.queue());
                 } else {
-                    bindPausedQueues(connection, lock, ++i, request.pausedQueues());
+                    bindNames(connection, lock, ++i, request.pausedQueues());
+                }
+                if (request.cappedTask() == null) {
+                    bindNames(connection, lock, ++i, request.taskNames());
                 }
                 lock.setInt(++i, request.limit());
                 try (ResultSet rows = lock.executeQuery()) {

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class MariaDbDialect extends LockingDialect {
 
-    /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (a JSON array of names, [] for none), limit. */
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (a JSON array of names, [] for none), task names, limit. */
     static final String LOCK_READY_EVERY_QUEUE = """
             SELECT id
               FROM background_task
@@ -22,11 +22,12 @@ public final class MariaDbDialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
              ORDER BY priority DESC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due tasks without a cap, from one queue. Parameters: now, queue, limit. */
+    /** Locks the ids of due tasks without a cap, from one queue. Parameters: now, queue, task names, limit. */
     static final String LOCK_READY_ONE_QUEUE = """
             SELECT id
               FROM background_task
@@ -34,6 +35,7 @@ public final class MariaDbDialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND queue = ?
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
              ORDER BY priority DESC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
@@ -64,7 +66,7 @@ public final class MariaDbDialect extends LockingDialect {
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due tasks without a cap, from every queue but the paused ones, lower priorities first. Parameters: now, paused queues (a JSON array of names, [] for none), limit. */
+    /** Locks the ids of due tasks without a cap, from every queue but the paused ones, lower priorities first. Parameters: now, paused queues (a JSON array of names, [] for none), task names, limit. */
     static final String LOCK_READY_EVERY_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -72,11 +74,12 @@ public final class MariaDbDialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
              ORDER BY priority ASC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due tasks without a cap, from one queue, lower priorities first. Parameters: now, queue, limit. */
+    /** Locks the ids of due tasks without a cap, from one queue, lower priorities first. Parameters: now, queue, task names, limit. */
     static final String LOCK_READY_ONE_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -84,6 +87,7 @@ public final class MariaDbDialect extends LockingDialect {
                AND run_at <= ?
                AND max_running IS NULL
                AND queue = ?
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
              ORDER BY priority ASC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
@@ -180,12 +184,12 @@ public final class MariaDbDialect extends LockingDialect {
 
     /** MariaDB has no array parameters: the names go as a JSON array of strings. */
     @Override
-    void bindPausedQueues(Connection connection, PreparedStatement statement, int index, List<String> paused)
+    void bindNames(Connection connection, PreparedStatement statement, int index, List<String> names)
             throws SQLException {
         StringBuilder json = new StringBuilder("[");
-        for (String queue : paused) {
+        for (String name : names) {
             json.append(json.length() > 1 ? "," : "").append('"');
-            for (char c : queue.toCharArray()) {
+            for (char c : name.toCharArray()) {
                 if (c == '"' || c == '\\') {
                     json.append('\\').append(c);
                 } else if (c < 0x20) {

@@ -35,7 +35,7 @@ public final class PostgresDialect implements Dialect {
      * the lease overflow and fail the claim of every row behind it.
      */
 
-    /** Claims tasks without a cap, from every queue but the paused ones, through {@code background_task_ready}. Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), limit. */
+    /** Claims tasks without a cap, from every queue but the paused ones, through {@code background_task_ready}. Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), task names (an array), limit. */
     public static final String CLAIM_EVERY_QUEUE = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -48,12 +48,13 @@ public final class PostgresDialect implements Dialect {
                                         AND r.run_at <= CAST(? AS TIMESTAMP)
                                         AND r.max_running IS NULL
                                         AND r.queue <> ALL (CAST(? AS VARCHAR[]))
+                                        AND r.task_name = ANY (CAST(? AS VARCHAR[]))
                                       ORDER BY r.priority DESC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims tasks without a cap, from one queue, through {@code background_task_ready_queue}. Parameters: node, now, lease grace (ms), now, queue, limit. */
+    /** Claims tasks without a cap, from one queue, through {@code background_task_ready_queue}. Parameters: node, now, lease grace (ms), now, queue, task names (an array), limit. */
     public static final String CLAIM_ONE_QUEUE = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -66,6 +67,7 @@ public final class PostgresDialect implements Dialect {
                                         AND r.run_at <= CAST(? AS TIMESTAMP)
                                         AND r.max_running IS NULL
                                         AND r.queue = ?
+                                        AND r.task_name = ANY (CAST(? AS VARCHAR[]))
                                       ORDER BY r.priority DESC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
@@ -109,7 +111,7 @@ public final class PostgresDialect implements Dialect {
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims tasks without a cap, from every queue but the paused ones, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), limit. */
+    /** Claims tasks without a cap, from every queue but the paused ones, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), task names (an array), limit. */
     public static final String CLAIM_EVERY_QUEUE_ASCENDING = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -122,12 +124,13 @@ public final class PostgresDialect implements Dialect {
                                         AND r.run_at <= CAST(? AS TIMESTAMP)
                                         AND r.max_running IS NULL
                                         AND r.queue <> ALL (CAST(? AS VARCHAR[]))
+                                        AND r.task_name = ANY (CAST(? AS VARCHAR[]))
                                       ORDER BY r.priority ASC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims tasks without a cap, from one queue, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, queue, limit. */
+    /** Claims tasks without a cap, from one queue, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, queue, task names (an array), limit. */
     public static final String CLAIM_ONE_QUEUE_ASCENDING = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -140,6 +143,7 @@ public final class PostgresDialect implements Dialect {
                                         AND r.run_at <= CAST(? AS TIMESTAMP)
                                         AND r.max_running IS NULL
                                         AND r.queue = ?
+                                        AND r.task_name = ANY (CAST(? AS VARCHAR[]))
                                       ORDER BY r.priority ASC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
@@ -393,6 +397,9 @@ public final class PostgresDialect implements Dialect {
                 claim.setString(++i, request.queue());
             } else {
                 claim.setArray(++i, connection.createArrayOf("varchar", request.pausedQueues().toArray()));
+            }
+            if (request.cappedTask() == null) {
+                claim.setArray(++i, connection.createArrayOf("varchar", request.taskNames().toArray()));
             }
             claim.setInt(++i, request.limit());
             claim.execute();

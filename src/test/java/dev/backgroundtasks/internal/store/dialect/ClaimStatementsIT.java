@@ -68,6 +68,7 @@ class ClaimStatementsIT {
             row(s, 12, "plain", "default", -3, -2, null, "key-2", "every PT1H", null);
             row(s, 13, "plain", "default", 0, -10, null, null, null, null);
             row(s, 14, "plain", "we\"ird\\q", 100, -1, null, null, null, null);
+            row(s, 15, "newer.task", "default", 200, -1, null, null, null, null);
         }
     }
 
@@ -110,8 +111,11 @@ class ClaimStatementsIT {
         throw new AssertionError("the claim never ran out: " + claimed);
     }
 
+    /** The task names the node claiming in these tests has; row 15's {@code newer.task} is not among them. */
+    static final List<String> KNOWN = List.of("plain", "capped.x", "capped.y");
+
     static ClaimRequest request(String queue, List<String> paused, String capped, boolean ascending) {
-        return new ClaimRequest(NODE, NOW, GRACE, 1, queue, paused, capped, ascending);
+        return new ClaimRequest(NODE, NOW, GRACE, 1, queue, paused, capped, KNOWN, ascending);
     }
 
     @ParameterizedTest
@@ -171,6 +175,23 @@ class ClaimStatementsIT {
     }
 
     /**
+     * A task whose name this node does not have (a newer version enqueued it during a rolling
+     * deploy) is never claimed here, whatever its priority; a node that has it claims it first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void aTaskThisNodeDoesNotHaveIsLeftForANodeThatHasIt(String name) throws Exception {
+        ScratchDatabase db = ScratchDatabase.on(name);
+        try (Connection c = prepare(db)) {
+            List<Long> claimed = claimOneByOne(db, c, request(null, PAUSED, null, false));
+            assertEquals(EVERY_QUEUE, claimed, "row 15 (newer.task) is not among them");
+            List<String> newer = List.of("plain", "newer.task");
+            ClaimRequest newerNode = new ClaimRequest(NODE, NOW, GRACE, 1, "default", List.of(), null, newer, false);
+            assertEquals(List.of(15L), db.dialect().claim(c, newerNode).stream().map(TaskEntity::getId).toList());
+        }
+    }
+
+    /**
      * A row whose timeout no lease can hold (the "no timeout" idiom {@code Long.MAX_VALUE} ms, written
      * around the API's bounds) is claimed with a lease of seven days plus the grace, and the rows
      * behind it are claimed too: it stops neither the claim nor the queue.
@@ -203,8 +224,8 @@ class ClaimStatementsIT {
             s.execute("ANALYZE background_task");
             s.execute("SET plan_cache_mode = force_generic_plan");
             s.execute("SET enable_sort = off");
-            assertPlanReads(s, PostgresDialect.CLAIM_EVERY_QUEUE, "'{paused}'", "background_task_ready");
-            assertPlanReads(s, PostgresDialect.CLAIM_ONE_QUEUE, "'default'", "background_task_ready_queue");
+            assertPlanReads(s, PostgresDialect.CLAIM_EVERY_QUEUE, "'{paused}', '{plain,capped.x}'", "background_task_ready");
+            assertPlanReads(s, PostgresDialect.CLAIM_ONE_QUEUE, "'default', '{plain,capped.x}'", "background_task_ready_queue");
             assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_EVERY_QUEUE, "'capped.x', '{paused}'", "background_task_capped");
             assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_ONE_QUEUE, "'capped.x', 'default'", "background_task_capped");
         }

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import javax.naming.InitialContext;
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Retries, backoff, timeouts, lost leases, bad rows and events, on one Payara Micro node against
@@ -221,6 +227,49 @@ class FailureIT {
         assertEquals(2, effects.number("SELECT COUNT(*) FROM background_task_completed "
                 + "WHERE task_name = 'failing.stubborn' AND error = 'Task timeout after 1s'"));
         await().atMost(PROMPTLY).until(() -> tasks.stubbornRunning() == 0);
+    }
+
+    /**
+     * The success batch's connection dies while its statement waits (a PostgreSQL backend ended as
+     * by a crash or a failover): the batch is written again on a fresh connection, not dropped, so
+     * the task is archived as soon as the database lets it, long before its lease would run it again.
+     */
+    @Test
+    void aSuccessBatchWhoseConnectionDiesIsWrittenAgainNotDropped() throws Exception {
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        try (Connection probe = dataSource.getConnection()) {
+            assumeTrue(probe.getMetaData().getDatabaseProductName().contains("PostgreSQL"),
+                    "ends a backend with PostgreSQL's pg_terminate_backend");
+        }
+        tasks.hold();
+        TaskId id = queue.enqueue("failing.held", "killed-batch");
+        await().atMost(PROMPTLY).until(() -> effects.values("killed-batch").size() == 1);
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement hold = lock.prepareStatement("SELECT id FROM background_task WHERE id = ? FOR UPDATE")) {
+                hold.setLong(1, id.value());
+                hold.executeQuery().close();
+            }
+            tasks.letGo();
+            // The batch's delete now waits for this lock: end its connection.
+            await().atMost(PROMPTLY).until(() -> terminateWaitingArchive(dataSource) > 0);
+            lock.commit();
+        }
+        assertEquals(TaskState.SUCCEEDED, awaitFinished(id).state());
+        assertEquals(1, effects.values("killed-batch").size(), "archived, not run again");
+    }
+
+    private static int terminateWaitingArchive(DataSource dataSource) throws Exception {
+        try (Connection admin = dataSource.getConnection();
+             PreparedStatement end = admin.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     + "WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%background_task_completed%'");
+             ResultSet ended = end.executeQuery()) {
+            int n = 0;
+            while (ended.next()) {
+                n += ended.getBoolean(1) ? 1 : 0;
+            }
+            return n;
+        }
     }
 
     @Test

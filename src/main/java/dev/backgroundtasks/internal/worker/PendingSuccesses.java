@@ -3,6 +3,7 @@ package dev.backgroundtasks.internal.worker;
 import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.store.dialect.Finished;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,6 +94,22 @@ final class PendingSuccesses {
         open = false;
         notifyAll();
         return take(Integer.MAX_VALUE);
+    }
+
+    synchronized boolean isClosed() {
+        return !open;
+    }
+
+    /** Waits up to {@code wait}, or until closed. */
+    synchronized void awaitClose(Duration wait) {
+        long end = ticker.nanoTime() + wait.toNanos();
+        try {
+            for (long left = wait.toNanos(); open && left > 0; left = end - ticker.nanoTime()) {
+                wait(left / 1_000_000, (int) (left % 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            // An interrupt is not a close; the caller goes on.
+        }
     }
 
     private List<Finished> take(int most) {

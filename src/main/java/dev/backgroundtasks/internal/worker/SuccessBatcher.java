@@ -12,6 +12,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
@@ -85,7 +86,12 @@ public class SuccessBatcher {
             }
         }
         if (!rest.isEmpty()) {
-            write(null, rest);
+            try {
+                write(null, rest);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not archive " + rest.size() + " succeeded task(s) while stopping; "
+                        + "they run again once their leases expire", e);
+            }
         }
     }
 
@@ -99,7 +105,12 @@ public class SuccessBatcher {
     void add(Finished finished) {
         PendingSuccesses p = pending;
         if (p == null || !p.add(finished)) {
-            write(null, List.of(finished));
+            try {
+                write(null, List.of(finished));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not archive task " + finished.task().getId() + "; it runs again once its "
+                        + "lease expires", e);
+            }
         }
     }
 
@@ -122,27 +133,34 @@ public class SuccessBatcher {
         }
     }
 
-    /** Writes one batch; the thread outlives any one batch. */
+    /**
+     * Writes one batch until it is stored ({@link BatchWriter}): while the database is out of reach,
+     * again after a backoff, until it is back or the worker stops. The thread outlives any one batch.
+     */
     private void flush(HeldConnection connection, List<Finished> batch) {
-        try {
-            write(connection, batch);
-            afterWrite.run();
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "Archiving a batch of " + batch.size() + " task(s) failed unexpectedly; "
-                    + "they run again once their leases expire", e);
+        FailureBackoff backoff = new FailureBackoff();
+        while (true) {
+            try {
+                write(connection, batch);
+                afterWrite.run();
+                return;
+            } catch (RuntimeException | Error e) {
+                Duration wait = backoff.failed();
+                if (pending.isClosed()) {
+                    LOG.log(Level.WARNING, "Could not archive " + batch.size() + " succeeded task(s) while stopping; "
+                            + "they run again once their leases expire", e);
+                    return;
+                }
+                LOG.log(Level.WARNING, "Could not archive " + batch.size() + " succeeded task(s) (failure "
+                        + backoff.failures() + "); trying again in " + wait, e);
+                pending.awaitClose(wait);
+            }
         }
     }
 
     /** Archives one batch, on the batcher's own connection or, with null, on one from the pool. */
     private void write(HeldConnection connection, List<Finished> batch) {
-        Set<Long> archived;
-        try {
-            archived = writes.archiveSucceeded(connection, node.nodeId(), batch);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not archive " + batch.size() + " succeeded task(s); they run again once "
-                    + "their leases expire", e);
-            return;
-        }
+        Set<Long> archived = BatchWriter.store(batch, b -> writes.archiveSucceeded(connection, node.nodeId(), b));
         for (Finished f : batch) {
             if (archived.contains(f.task().getId())) {
                 events.succeeded(f.task(), f.finishedAt(), f.resultJson());

@@ -8,8 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -60,17 +62,27 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
         return lockExpiredSql;
     }
 
-    /** Copies one finished row to the archive while this claim still holds it. Parameters: result, note, started, finished, id, attempts, node. */
+    /**
+     * Locks the finished rows this node still holds, in id order (every multi-row writer takes its
+     * locks in one order, so two of them never deadlock), and reads their attempt. Under read
+     * committed a plain {@code INSERT … SELECT} takes no lock on its source: without this lock a
+     * rescuer could release a row between the copy and the delete, leaving it archived and waiting at
+     * once. {@code %s} takes the id list (numbers); parameter: node.
+     */
+    static final String LOCK_FINISHED = "SELECT id, attempts FROM background_task WHERE id IN (%s) AND locked_by = ? "
+            + "ORDER BY id FOR UPDATE";
+
+    /** Copies one finished row, locked by {@link #LOCK_FINISHED}, to the archive. Parameters: result, note, started, finished, id. */
     static final String COPY_TO_ARCHIVE = """
             INSERT INTO background_task_completed (id, task_name, params, queue, priority, run_at, attempts,
                    max_attempts, timeout_millis, node_id, created_at, outcome, result, error, started_at, finished_at)
             SELECT id, task_name, params, queue, priority, run_at, attempts,
                    max_attempts, timeout_millis, locked_by, created_at, 'SUCCEEDED', ?, ?, ?, ?
               FROM background_task
-             WHERE id = ? AND attempts = ? AND locked_by = ?""";
+             WHERE id = ?""";
 
-    /** Removes an archived row; runs only after its copy succeeded in the same transaction. */
-    static final String DELETE = "DELETE FROM background_task WHERE id = ? AND attempts = ? AND locked_by = ?";
+    /** Removes an archived row, locked by {@link #LOCK_FINISHED}, after its copy in the same transaction. */
+    static final String DELETE = "DELETE FROM background_task WHERE id = ?";
 
     static final String READ = "SELECT * FROM background_task WHERE id IN (%s)";
 
@@ -121,24 +133,35 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     @Override
     public Set<Long> archiveSucceeded(Connection connection, String nodeId, List<Finished> finished) throws SQLException {
         return inTransaction(connection, () -> {
+            Map<Long, Integer> held = new HashMap<>();
+            // Ids are numbers from the claimed rows, never user text: inlining them is safe.
+            String idList = finished.stream().map(f -> String.valueOf(f.task().getId())).collect(Collectors.joining(","));
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_FINISHED.formatted(idList))) {
+                lock.setString(1, nodeId);
+                try (ResultSet rows = lock.executeQuery()) {
+                    while (rows.next()) {
+                        held.put(rows.getLong(1), rows.getInt(2));
+                    }
+                }
+            }
             Set<Long> archived = new HashSet<>();
             try (PreparedStatement copy = connection.prepareStatement(COPY_TO_ARCHIVE);
                  PreparedStatement delete = connection.prepareStatement(DELETE)) {
                 for (Finished f : finished) {
+                    long id = f.task().getId();
+                    if (!Integer.valueOf(f.task().getAttempts()).equals(held.get(id))) {
+                        continue; // no longer this claim's
+                    }
                     copy.setString(1, f.resultJson());
                     copy.setString(2, f.note());
                     copy.setObject(3, Rows.utc(f.startedAt()));
                     copy.setObject(4, Rows.utc(f.finishedAt()));
-                    copy.setLong(5, f.task().getId());
-                    copy.setInt(6, f.task().getAttempts());
-                    copy.setString(7, nodeId);
-                    if (copy.executeUpdate() == 1) {
-                        delete.setLong(1, f.task().getId());
-                        delete.setInt(2, f.task().getAttempts());
-                        delete.setString(3, nodeId);
-                        delete.executeUpdate();
-                        archived.add(f.task().getId());
+                    copy.setLong(5, id);
+                    delete.setLong(1, id);
+                    if (copy.executeUpdate() != 1 || delete.executeUpdate() != 1) {
+                        throw new SQLException("Task " + id + " changed under the archive's lock; the batch is rolled back", "40001");
                     }
+                    archived.add(id);
                 }
             }
             return archived;

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one place the library looks up container resources, each once, by the names in
  * {@link ResourceSettings}, and produces them for injection with {@link Library}. Looked up rather
  * than injected with {@code @Resource}: Payara does not inject resources into beans of a jar in
- * {@code WEB-INF/lib}, and a look-up works the same on every server. {@link #lookUpAll()} runs at
+ * {@code WEB-INF/lib}, and a look-up works the same on every server. {@link #lookUpAll} runs at
  * start-up, on the application's own thread, so a missing resource fails the deployment with its name.
  */
 @ApplicationScoped
@@ -30,11 +30,16 @@ public class ContainerResources {
 
     private final Map<String, Object> found = new ConcurrentHashMap<>();
 
-    /** Looks up every resource now, so a missing one fails the deployment, naming it. */
-    public void lookUpAll() {
+    /**
+     * Looks up every resource this node uses now, so a missing one fails the deployment, naming it;
+     * the thread factory only where the worker runs.
+     */
+    public void lookUpAll(boolean worker) {
         executor();
         scheduler();
-        threadFactory();
+        if (worker) {
+            threadFactory();
+        }
         dataSource();
         transactions();
     }

@@ -3,17 +3,17 @@ package dev.backgroundtasks.internal.worker;
 import dev.backgroundtasks.internal.store.dialect.Finished;
 
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Archives a batch of successes so that no outcome is dropped for another's sake: a batch the
- * database turned away for the moment (a deadlock victim, a serialization failure) is written
- * again; one it refused for a row's data is split until the row is found, and that row is archived
- * without the result it could not store rather than run again. Only a database out of reach ends
- * the attempt, and the caller writes the same batch again once it is back. Stateless; the caller's thread.
+ * database turned away for the moment (a deadlock victim, a serialization failure, a statement or
+ * lock timeout) is written again; one it refused for a row's data is split until the row is found,
+ * and that row is archived without the result it could not store rather than run again (or, when
+ * even that is refused, left to its lease). A database out of reach, or one that keeps turning the
+ * batch away, ends the attempt, and the caller writes the rest again later. Stateless; the caller's thread.
  */
 final class BatchWriter {
 
@@ -37,47 +37,67 @@ final class BatchWriter {
 
     /**
      * Archives {@code batch} through {@code write}, which returns the ids it archived (the others
-     * had lost their claim).
+     * had lost their claim), adding them to {@code archived} as each part commits; a row the
+     * database refuses even without its result goes to {@code refused} (it runs again once its lease
+     * expires). On a throw, {@code archived} holds what did commit, so the caller writes only the rest again.
      *
-     * @throws RuntimeException the failure of a database out of reach; nothing is lost with it, the
-     *                          same batch can be written again
+     * @throws RuntimeException the failure of a database out of reach, or one that kept turning the
+     *                          batch away: nothing of the rest is lost, it can be written again
      */
-    static Set<Long> store(List<Finished> batch, Function<List<Finished>, Set<Long>> write) {
+    static void store(List<Finished> batch, Function<List<Finished>, Set<Long>> write, Set<Long> archived,
+                      Set<Long> refused) {
         for (int tries = 1; ; tries++) {
             try {
-                return write.apply(batch);
+                archived.addAll(write.apply(batch));
+                return;
             } catch (RuntimeException e) {
                 Failure failure = classify(e);
-                if (failure == Failure.UNAVAILABLE) {
+                if (failure == Failure.UNAVAILABLE || (failure == Failure.TRANSIENT && tries >= TRANSIENT_TRIES)) {
                     throw e;
                 }
-                if (failure == Failure.TRANSIENT && tries < TRANSIENT_TRIES) {
+                if (failure == Failure.TRANSIENT) {
                     continue;
                 }
                 if (batch.size() > 1) {
-                    Set<Long> archived = new HashSet<>(store(batch.subList(0, batch.size() / 2), write));
-                    archived.addAll(store(batch.subList(batch.size() / 2, batch.size()), write));
-                    return archived;
+                    store(batch.subList(0, batch.size() / 2), write, archived, refused);
+                    store(batch.subList(batch.size() / 2, batch.size()), write, archived, refused);
+                    return;
                 }
-                Finished f = batch.get(0);
-                if (f.resultJson() == null && f.note() == null) {
-                    throw e;
-                }
-                // The work is done: archived without what could not be stored, rather than run again.
-                return write.apply(List.of(new Finished(f.task(), null, note(e), f.startedAt(), f.finishedAt())));
+                storeWithoutResult(batch.get(0), e, write, archived, refused);
+                return;
             }
         }
     }
 
-    /** Sorts a failure by the SQL state of the first SQL exception in its causes. */
+    /** The work is done: one row the database refused is archived without what could not be stored, rather than run again. */
+    private static void storeWithoutResult(Finished f, RuntimeException cause, Function<List<Finished>, Set<Long>> write,
+                                           Set<Long> archived, Set<Long> refused) {
+        if (f.resultJson() != null || f.note() != null) {
+            try {
+                archived.addAll(write.apply(List.of(new Finished(f.task(), null, note(cause), f.startedAt(), f.finishedAt()))));
+                return;
+            } catch (RuntimeException again) {
+                if (classify(again) != Failure.DATA) {
+                    throw again;
+                }
+            }
+        }
+        refused.add(f.task().getId());
+    }
+
+    /** Sorts a failure by the SQL state (and MariaDB's error code) of the first SQL exception in its causes. */
     static Failure classify(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
-                if (state == null || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
-                    return Failure.UNAVAILABLE;
+                if (state == null || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+                        || state.equals("25006")) {
+                    return Failure.UNAVAILABLE; // gone, shutting down, out of resources, a read-only standby
                 }
-                return state.startsWith("40") ? Failure.TRANSIENT : Failure.DATA;
+                if (state.startsWith("40") || state.equals("57014") || state.equals("55P03") || sql.getErrorCode() == 1205) {
+                    return Failure.TRANSIENT; // deadlock, serialization, statement or lock timeout
+                }
+                return Failure.DATA;
             }
         }
         return Failure.UNAVAILABLE;

@@ -1,6 +1,7 @@
 package dev.backgroundtasks.internal.worker;
 
 import dev.backgroundtasks.internal.config.ClaimSettings;
+import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.store.ClaimQueries;
 import dev.backgroundtasks.internal.store.Database;
 import dev.backgroundtasks.internal.store.HeldConnection;
@@ -46,6 +47,7 @@ final class ClaimLoop {
     private final Supplier<Set<String>> paused;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private final Ticker ticker;
     private final FailureLog failureLog;
     private final Signal signal = new Signal();
     private final FailureBackoff backoff = new FailureBackoff();
@@ -53,7 +55,8 @@ final class ClaimLoop {
     /** Set when a claim may have left due work behind: a full claim, or no free slot to claim into. */
     private volatile boolean backlog;
     private volatile boolean active = true;
-    private Instant claimNotBefore;
+    /** The ticker reading before which no claim is tried (start-up, backoff). */
+    private long claimNotBefore;
 
     /**
      * @param archiveBackedUp whether a full batch of successes waits to be archived: then nothing is claimed
@@ -62,7 +65,7 @@ final class ClaimLoop {
      */
     ClaimLoop(ClaimSettings settings, ClaimScope scope, ClaimQueries claims, Slots slots, TimeoutWatch timeouts,
               BooleanSupplier archiveBackedUp, Supplier<Set<String>> paused, ScheduledExecutorService scheduler,
-              Clock clock, FailureLog failureLog, Duration startDelay) {
+              Clock clock, Ticker ticker, FailureLog failureLog, Duration startDelay) {
         this.settings = settings;
         this.scope = scope;
         this.claims = claims;
@@ -73,8 +76,9 @@ final class ClaimLoop {
         this.paused = paused;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.ticker = ticker;
         this.failureLog = failureLog;
-        this.claimNotBefore = clock.instant().plus(startDelay);
+        this.claimNotBefore = ticker.nanoTime() + startDelay.toNanos();
     }
 
     /**
@@ -95,7 +99,7 @@ final class ClaimLoop {
                 }
                 try {
                     timeouts.checkOnce();
-                    if (clock.instant().isBefore(claimNotBefore)) {
+                    if (ticker.nanoTime() - claimNotBefore < 0) {
                         continue;
                     }
                     claimOnce(connection);
@@ -133,10 +137,6 @@ final class ClaimLoop {
     void stop() {
         active = false;
         wake();
-    }
-
-    boolean isActive() {
-        return active;
     }
 
     /**
@@ -194,8 +194,8 @@ final class ClaimLoop {
     /** The database is failing: wait longer before each claim, up to {@link FailureBackoff#MAX}. */
     private void backOff(Throwable e) {
         Duration wait = backoff.failed();
-        claimNotBefore = clock.instant().plus(wait);
+        claimNotBefore = ticker.nanoTime() + wait.toNanos();
         failureLog.failed("could not claim tasks (failure " + backoff.failures() + "); next try in " + wait, e);
-        wakeAt(claimNotBefore);
+        wakeAt(clock.instant().plus(wait));
     }
 }

@@ -33,6 +33,8 @@ final class Execution implements TaskContext {
     private volatile boolean timed;
     /** Someone asked to cancel this run. */
     private volatile boolean cancelRequested;
+    /** The cancel has interrupted the running task; later requests (every refresh repeats them) do not again. */
+    private boolean cancelInterrupted;
 
     Execution(TaskEntity task) {
         this.task = task;
@@ -71,8 +73,9 @@ final class Execution implements TaskContext {
     }
 
     /**
-     * Asks the running task to stop: the flag its context shows, and an interrupt of its thread
-     * while it runs (never after it settled).
+     * Asks the running task to stop: the flag its context shows, and one interrupt of its thread
+     * while it runs (never after it settled, and not again at a repeated request, so a task cleaning
+     * up after the first is left to finish).
      *
      * @return whether this was the first request
      */
@@ -80,7 +83,8 @@ final class Execution implements TaskContext {
         boolean first = !cancelRequested;
         cancelRequested = true;
         Thread t = thread;
-        if (t != null && state.get() == RUNNING) {
+        if (t != null && state.get() == RUNNING && !cancelInterrupted) {
+            cancelInterrupted = true;
             t.interrupt();
         }
         return first;

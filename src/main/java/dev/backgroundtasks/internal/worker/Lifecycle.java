@@ -71,7 +71,7 @@ public class Lifecycle {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         settings.load();
-        resources.lookUpAll();
+        resources.lookUpAll(node.get().enabled());
         schema.prepare();
         int tasks = registry.all().size();
         // Payara binds the persistence context of a library jar's beans only after the start event.

@@ -84,7 +84,9 @@ final class Runners {
             try {
                 execution = slots.takeReady(IDLE_MILLIS);
             } catch (InterruptedException e) {
-                return;
+                // An interrupt is not a stop: a runner that ended here would leave its slot claimed into
+                // but never run. Only stop() ends runners.
+                continue;
             }
             if (execution == null || !execution.begin()) {
                 continue;

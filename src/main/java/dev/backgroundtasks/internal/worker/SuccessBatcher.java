@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
@@ -86,12 +87,7 @@ public class SuccessBatcher {
             }
         }
         if (!rest.isEmpty()) {
-            try {
-                write(null, rest);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Could not archive " + rest.size() + " succeeded task(s) while stopping; "
-                        + "they run again once their leases expire", e);
-            }
+            writeOnce(rest);
         }
     }
 
@@ -105,12 +101,7 @@ public class SuccessBatcher {
     void add(Finished finished) {
         PendingSuccesses p = pending;
         if (p == null || !p.add(finished)) {
-            try {
-                write(null, List.of(finished));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Could not archive task " + finished.task().getId() + "; it runs again once its "
-                        + "lease expires", e);
-            }
+            writeOnce(List.of(finished));
         }
     }
 
@@ -135,36 +126,63 @@ public class SuccessBatcher {
 
     /**
      * Writes one batch until it is stored ({@link BatchWriter}): while the database is out of reach,
-     * again after a backoff, until it is back or the worker stops. The thread outlives any one batch.
+     * what is left of it again after a backoff, until it is back or the worker stops. The thread
+     * outlives any one batch.
      */
     private void flush(HeldConnection connection, List<Finished> batch) {
         FailureBackoff backoff = new FailureBackoff();
+        Set<Long> archived = new HashSet<>();
+        Set<Long> refused = new HashSet<>();
         while (true) {
+            List<Finished> left = batch.stream()
+                    .filter(f -> !archived.contains(f.task().getId()) && !refused.contains(f.task().getId())).toList();
             try {
-                write(connection, batch);
-                afterWrite.run();
-                return;
+                BatchWriter.store(left, b -> writes.archiveSucceeded(connection, node.nodeId(), b), archived, refused);
+                break;
             } catch (RuntimeException | Error e) {
                 Duration wait = backoff.failed();
                 if (pending.isClosed()) {
-                    LOG.log(Level.WARNING, "Could not archive " + batch.size() + " succeeded task(s) while stopping; "
+                    LOG.log(Level.WARNING, "Could not archive " + left.size() + " succeeded task(s) while stopping; "
                             + "they run again once their leases expire", e);
+                    report(batch, archived, refused, false);
                     return;
                 }
-                LOG.log(Level.WARNING, "Could not archive " + batch.size() + " succeeded task(s) (failure "
+                LOG.log(Level.WARNING, "Could not archive " + left.size() + " succeeded task(s) (failure "
                         + backoff.failures() + "); trying again in " + wait, e);
                 pending.awaitClose(wait);
             }
         }
+        report(batch, archived, refused, true);
+        afterWrite.run();
     }
 
-    /** Archives one batch, on the batcher's own connection or, with null, on one from the pool. */
-    private void write(HeldConnection connection, List<Finished> batch) {
-        Set<Long> archived = BatchWriter.store(batch, b -> writes.archiveSucceeded(connection, node.nodeId(), b));
+    /** Archives one batch at once on a connection from the pool (before start, after stop). */
+    private void writeOnce(List<Finished> batch) {
+        Set<Long> archived = new HashSet<>();
+        Set<Long> refused = new HashSet<>();
+        try {
+            BatchWriter.store(batch, b -> writes.archiveSucceeded(null, node.nodeId(), b), archived, refused);
+            report(batch, archived, refused, true);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not archive " + (batch.size() - archived.size()) + " succeeded task(s); they "
+                    + "run again once their leases expire", e);
+            report(batch, archived, refused, false);
+        }
+    }
+
+    /**
+     * Tells the application of the archived tasks; the rest either lost their claim (when
+     * {@code complete}) or wait for their leases.
+     */
+    private void report(List<Finished> batch, Set<Long> archived, Set<Long> refused, boolean complete) {
         for (Finished f : batch) {
-            if (archived.contains(f.task().getId())) {
+            long id = f.task().getId();
+            if (archived.contains(id)) {
                 events.succeeded(f.task(), f.finishedAt(), f.resultJson());
-            } else {
+            } else if (refused.contains(id)) {
+                LOG.warning(() -> "Task " + id + " (" + f.task().getTaskName() + ") succeeded but the database refused its "
+                        + "archive row even without its result; it runs again once its lease expires");
+            } else if (complete) {
                 events.lost(f.task());
             }
         }

@@ -139,7 +139,7 @@ public class Worker {
         TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, this::timedOut);
         ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
         ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, timeouts, batcher::isBackedUp,
-                control::paused, scheduler, clock, failures, START_DELAY);
+                control::paused, scheduler, clock, ticker, failures, START_DELAY);
         Runners runners = new Runners(threads, slots, invoker, clock, ticker, this::finish);
         Parts p = new Parts(slots, loop, runners, control, failures);
         parts = p;
@@ -275,6 +275,9 @@ public class Worker {
     }
 
     private static void join(Thread thread, long millis) {
+        if (thread == null) {
+            return;
+        }
         try {
             thread.join(millis);
         } catch (InterruptedException e) {

@@ -76,7 +76,7 @@ class ClaimLoopIT {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ClaimScope scope = new ClaimScope(NODE, Duration.ofMinutes(1), List.of("plain", "capped.x"), caps, false);
         return new ClaimLoop(settings, scope, claims, slots, new TimeoutWatch(slots, ticker, timedOut::add), backedUp::get,
-                () -> paused, scheduler, clock, new FailureLog(NODE, clock), Duration.ZERO);
+                () -> paused, scheduler, clock, ticker, new FailureLog(NODE, clock), Duration.ZERO);
     }
 
     private void insert(long id, String task, String queue, Integer maxRunning, String lockedBy) throws SQLException {

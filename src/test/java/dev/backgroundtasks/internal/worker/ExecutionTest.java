@@ -54,6 +54,8 @@ class ExecutionTest {
         execution.begin();
         assertFalse(execution.cancel(), "a repeated request is not the first");
         assertTrue(Thread.interrupted(), "running: interrupted");
+        execution.cancel();
+        assertFalse(Thread.interrupted(), "once: a task cleaning up after the interrupt is not interrupted again");
 
         execution.settle();
         execution.cancel();

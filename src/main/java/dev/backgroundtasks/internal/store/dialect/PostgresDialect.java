@@ -223,7 +223,7 @@ public final class PostgresDialect implements Dialect {
                    d.max_attempts, d.timeout_millis, d.locked_by, d.created_at, 'SUCCEEDED', done.result, done.note,
                    to_timestamp(done.started_micros / 1e6) AT TIME ZONE 'UTC',
                    to_timestamp(done.finished_micros / 1e6) AT TIME ZONE 'UTC'
-              FROM d JOIN done ON done.id = d.id
+              FROM d JOIN done ON done.id = d.id AND done.attempts = d.attempts
             RETURNING id""";
 
     /** Expired claims, through the partial index on claimed rows. */

@@ -4,7 +4,9 @@ import dev.backgroundtasks.internal.config.ClaimSettings;
 import dev.backgroundtasks.internal.store.ClaimQueries;
 import dev.backgroundtasks.internal.store.Database;
 import dev.backgroundtasks.internal.store.HeldConnection;
+import dev.backgroundtasks.internal.store.dialect.ClaimRequest;
 import dev.backgroundtasks.internal.store.dialect.ScratchDatabase;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,8 @@ class ClaimLoopIT {
     private Connection sql;
     private HeldConnection held;
     private ClaimQueries claims;
+    /** The limit of every claim statement the loop ran, in order. */
+    private final List<Integer> limits = new ArrayList<>();
 
     @BeforeEach
     void freshTables() throws Exception {
@@ -59,7 +63,13 @@ class ClaimLoopIT {
         dataSource.setUser(db.user());
         dataSource.setPassword(db.password());
         Database database = new Database(dataSource);
-        claims = new ClaimQueries(database);
+        claims = new ClaimQueries(database) {
+            @Override
+            public List<TaskEntity> claim(HeldConnection held, ClaimRequest request) {
+                limits.add(request.limit());
+                return super.claim(held, request);
+            }
+        };
         held = database.hold("test");
         scheduler = Executors.newSingleThreadScheduledExecutor();
     }
@@ -113,7 +123,8 @@ class ClaimLoopIT {
         }
         ClaimLoop loop = loop(3, Map.of(), 2, Map.of());
         loop.claimOnce(held);
-        assertEquals(3, slots.size(), "three free slots, claimed in statements of at most two");
+        assertEquals(3, slots.size(), "three free slots");
+        assertEquals(List.of(2, 1), limits, "claimed in statements of at most the batch size, never more than the free slots");
         assertEquals(3, claimedHere());
         loop.claimOnce(held);
         assertEquals(3, claimedHere(), "no free slot: nothing more");

@@ -36,11 +36,13 @@ class PendingSuccessesTest {
 
     @Test
     void aFullBatchIsReadyAtOnceAndHoldsBackTheClaimUntilTaken() {
-        for (long id = 1; id <= 5; id++) {
-            assertFalse(pending.isBackedUp() && id <= 4);
+        for (long id = 1; id <= 3; id++) {
             pending.add(finished(id));
+            assertFalse(pending.isBackedUp(), "not full yet: " + id);
         }
+        pending.add(finished(4));
         assertTrue(pending.isBackedUp(), "a full batch waits: the claim loop claims nothing");
+        pending.add(finished(5));
         assertEquals(List.of(1L, 2L, 3L, 4L), ids(pending.takeIfReady()), "in order, at most a batch");
         assertFalse(pending.isBackedUp());
         assertEquals(List.of(), pending.takeIfReady(), "the one left over starts its own delay");

@@ -20,9 +20,13 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import javax.naming.InitialContext;
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -308,6 +312,36 @@ class SchedulingIT {
         assertEquals(List.of("started", "interrupted, flag true"), runs.values("endless"));
         assertTrue(stopped.failure().orElseThrow().startsWith("Cancelled while running"), stopped.failure().orElseThrow());
         assertTrue(runs.values("cancel").isEmpty());
+    }
+
+    /**
+     * R4: a timeout fires on time while the claim loop waits for the database. The test locks the
+     * capped tasks' table, which the loop's next claim needs, so the loop hangs in that claim; the
+     * overdue task is interrupted at its 2 s timeout all the same.
+     */
+    @Test
+    @DisabledIfSystemProperty(named = "arquillian.launch", matches = ".*mariadb.*",
+            disabledReason = "holds PostgreSQL's ACCESS EXCLUSIVE table lock")
+    void aTimeoutFiresOnTimeWhileTheClaimLoopWaitsForTheDatabase() throws Exception {
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        TaskId overdue = queue.enqueue("sched.overdue", "overdue");
+        await().atMost(PROMPTLY).until(() -> runs.values("overdue").contains("started"));
+        Instant started = runs.of("overdue").get(0).at();
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (Statement s = lock.createStatement()) {
+                s.execute("LOCK TABLE background_task_cap IN ACCESS EXCLUSIVE MODE");
+            }
+            // A commit wakes the claim loop, whose first claim (capped tasks first) now waits for the lock.
+            queue.enqueue("sched.note", "behind-the-lock", "runs once the lock is gone");
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.values("overdue").contains("interrupted"));
+            Duration late = Duration.between(started, runs.of("overdue").get(1).at());
+            assertTrue(late.compareTo(Duration.ofSeconds(4)) < 0, "interrupted " + late + " after it started");
+            assertTrue(runs.values("behind-the-lock").isEmpty(), "the claim loop was held up meanwhile");
+            lock.rollback();
+        }
+        assertEquals(TaskState.FAILED, finished(overdue).state());
+        await().atMost(PROMPTLY).until(() -> runs.values("behind-the-lock").size() == 1);
     }
 
     /** A repeat cancelled while it runs ends, even when the run never sees the cancel and returns. */

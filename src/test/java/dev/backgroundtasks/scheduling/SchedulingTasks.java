@@ -71,6 +71,18 @@ public class SchedulingTasks {
         throw new IllegalStateException("fails on purpose");
     }
 
+    /** Sleeps far past its 2 s timeout unless interrupted; records which. */
+    @Background(name = "sched.overdue", timeout = "PT2S", maxAttempts = 1)
+    public void overdue(String key) {
+        record(key, "started");
+        try {
+            Thread.sleep(20_000);
+            record(key, "slept");
+        } catch (InterruptedException e) {
+            record(key, "interrupted");
+        }
+    }
+
     /** Busy for {@code millis} without blocking, so it never sees an interrupt, then returns. */
     @Background(name = "sched.busy")
     public void busy(String key, long millis) {

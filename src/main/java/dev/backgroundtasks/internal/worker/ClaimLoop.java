@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 
 /**
  * The claim loop: waits for a {@link Signal} (a commit, a notification, a freed slot while work may
- * be waiting, a retry coming due, or the poll timer), checks timeouts, then claims due tasks into
+ * be waiting, a retry coming due, or the poll timer), then claims due tasks into
  * the free slots, each capped task within its cap first, then the others, until a claim comes back
  * short or no slot is free. While the database fails it backs off ({@link FailureBackoff}).
  *
@@ -34,15 +34,11 @@ import java.util.function.Supplier;
  */
 final class ClaimLoop {
 
-    /** How often the loop checks running tasks against their timeouts while any run. */
-    static final long TIMEOUT_CHECK_MILLIS = 50;
-
     private final ClaimSettings settings;
     private final ClaimScope scope;
     private final ClaimQueries claims;
     private final Slots slots;
     private final ClaimSizing sizing;
-    private final TimeoutWatch timeouts;
     private final BooleanSupplier archiveBackedUp;
     private final Supplier<Set<String>> paused;
     private final ScheduledExecutorService scheduler;
@@ -63,15 +59,14 @@ final class ClaimLoop {
      * @param paused          the queues paused now
      * @param startDelay      how long after start the first claim waits
      */
-    ClaimLoop(ClaimSettings settings, ClaimScope scope, ClaimQueries claims, Slots slots, TimeoutWatch timeouts,
-              BooleanSupplier archiveBackedUp, Supplier<Set<String>> paused, ScheduledExecutorService scheduler,
+    ClaimLoop(ClaimSettings settings, ClaimScope scope, ClaimQueries claims, Slots slots, BooleanSupplier archiveBackedUp,
+              Supplier<Set<String>> paused, ScheduledExecutorService scheduler,
               Clock clock, Ticker ticker, FailureLog failureLog, Duration startDelay) {
         this.settings = settings;
         this.scope = scope;
         this.claims = claims;
         this.slots = slots;
         this.sizing = new ClaimSizing(settings);
-        this.timeouts = timeouts;
         this.archiveBackedUp = archiveBackedUp;
         this.paused = paused;
         this.scheduler = scheduler;
@@ -90,7 +85,7 @@ final class ClaimLoop {
         try (HeldConnection connection = database.hold("claim loop")) {
             while (active) {
                 try {
-                    signal.await(slots.isEmpty() ? settings.pollInterval().toMillis() : TIMEOUT_CHECK_MILLIS);
+                    signal.await(settings.pollInterval().toMillis());
                 } catch (InterruptedException e) {
                     // Cleared by the throw; the loop goes on until stop().
                 }
@@ -98,7 +93,6 @@ final class ClaimLoop {
                     return;
                 }
                 try {
-                    timeouts.checkOnce();
                     if (ticker.nanoTime() - claimNotBefore < 0) {
                         continue;
                     }

@@ -9,10 +9,15 @@ import java.util.function.Consumer;
  * stores nothing), interrupts its thread and hands it to {@code onTimeout}, which stores the
  * timeout and replaces the runner.
  *
- * <p>Thread: {@link #checkOnce()} runs on the claim loop's thread, between claims; it reads the
- * slots, which are safe from any thread, and the settle decides races with the runner.
+ * <p>Thread: {@link #checkOnce()} runs on the managed scheduler every {@link #CHECK_MILLIS}, apart
+ * from the claim loop, so a claim loop that waits for the database (a lock, a half-open connection)
+ * holds back no timeout. It reads the slots, which are safe from any thread, and the settle decides
+ * races with the runner.
  */
 final class TimeoutWatch {
+
+    /** How often running tasks are checked against their timeouts. */
+    static final long CHECK_MILLIS = 50;
 
     private final Slots slots;
     private final Ticker ticker;

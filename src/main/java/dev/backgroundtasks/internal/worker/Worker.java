@@ -21,10 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -34,10 +32,9 @@ import java.util.logging.Logger;
 
 /**
  * This node's worker: starts its parts with the application and stops them with it, draining
- * running tasks. The parts, each on its own thread: the {@link ClaimLoop} (which also runs the
- * {@link TimeoutWatch}), the {@link Runners}, the {@link SuccessBatcher}, the
- * {@link NotificationListener}, and timers on the managed scheduler for the poll, the
- * {@link Rescuer} and the {@link ControlRefresh}. It observes the call side's events
+ * running tasks. The parts, each on its own thread: the {@link ClaimLoop}, the {@link Runners},
+ * the {@link SuccessBatcher}, the {@link NotificationListener}, and timers on the managed scheduler
+ * for the poll, the {@link TimeoutWatch}, the {@link Rescuer} and the {@link ControlRefresh}. It observes the call side's events
  * ({@link TasksCommitted}, {@link ControlChanged}, {@link CancelRequested}) and joins a runner's
  * outcome to the slot it frees.
  *
@@ -136,11 +133,16 @@ public class Worker {
         Slots slots = new Slots();
         FailureLog failures = new FailureLog(node.nodeId(), clock);
         ControlRefresh control = new ControlRefresh(reads, slots, node.nodeId(), this::wake, failures);
-        TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, this::timedOut);
         ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
-        ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, timeouts, batcher::isBackedUp,
+        ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, batcher::isBackedUp,
                 control::paused, scheduler, clock, ticker, failures, START_DELAY);
-        Runners runners = new Runners(threads, slots, invoker, clock, ticker, this::finish);
+        Settlement settlement = new Settlement(recorder, stats, slots, loop);
+        Runners runners = new Runners(threads, slots, invoker, clock, ticker, settlement::finish);
+        // A timed-out runner may never return: its slot goes to a new runner at once (none once stopping).
+        TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, e -> {
+            runners.startRunner();
+            settlement.timedOut(e);
+        });
         Parts p = new Parts(slots, loop, runners, control, failures);
         parts = p;
         running = true;
@@ -158,6 +160,8 @@ public class Worker {
                 leaseSettings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::refresh, START_DELAY.toMillis(),
                 controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
+        timers.add(scheduler.scheduleWithFixedDelay(() -> checkTimeouts(timeouts), TimeoutWatch.CHECK_MILLIS,
+                TimeoutWatch.CHECK_MILLIS, TimeUnit.MILLISECONDS));
         LOG.info(() -> "background-tasks worker started on node " + node.nodeId() + ": "
                 + (claimSettings.servesEveryQueue() ? "every queue, concurrency " + claimSettings.concurrency()
                 : "queues " + claimSettings.queues()) + ", poll interval " + claimSettings.pollInterval()
@@ -228,31 +232,13 @@ public class Worker {
         }
     }
 
-    /** Stores a settled attempt's outcome and frees its slot; on the runner's (or the claim loop's) thread. */
-    private void finish(Execution execution, Attempt attempt) {
-        Parts p = parts;
+    /** One timeout check; a throw would end the timer, so nothing may leave it. */
+    private void checkTimeouts(TimeoutWatch timeouts) {
         try {
-            Instant next = recorder.record(execution.task, execution.startedAt(), attempt,
-                    execution.isCancellationRequested());
-            if (next != null) {
-                p.loop().wakeAt(next);
-            }
-        } finally {
-            p.slots().remove(execution);
-            p.loop().slotFreed();
+            timeouts.checkOnce();
+        } catch (RuntimeException | Error e) {
+            parts.failures().failed("could not check running tasks against their timeouts", e);
         }
-    }
-
-    /** A task ran past its timeout and was interrupted: its runner is replaced and the timeout stored. */
-    private void timedOut(Execution execution) {
-        // The timed-out runner may never return; its slot goes to a new one at once (none once stopping).
-        parts.runners().startRunner();
-        TaskEntity task = execution.task;
-        String reason = "Task timeout after " + seconds(task.getTimeoutMillis()) + "s";
-        long count = stats.abandon();
-        LOG.warning(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") attempt " + task.getAttempts()
-                + ": " + reason + "; interrupted and its slot freed. Abandoned executions on this node: " + count);
-        finish(execution, new Attempt.Failed(reason, true, null));
     }
 
     private void rescue() {
@@ -291,9 +277,5 @@ public class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String seconds(long millis) {
-        return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 }

@@ -85,7 +85,7 @@ class ClaimLoopIT {
         ClaimSettings settings = new ClaimSettings(concurrency, queues, Duration.ofSeconds(1), batchSize, false);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ClaimScope scope = new ClaimScope(NODE, Duration.ofMinutes(1), List.of("plain", "capped.x"), caps, false);
-        return new ClaimLoop(settings, scope, claims, slots, new TimeoutWatch(slots, ticker, timedOut::add), backedUp::get,
+        return new ClaimLoop(settings, scope, claims, slots, backedUp::get,
                 () -> paused, scheduler, clock, ticker, new FailureLog(NODE, clock), Duration.ZERO);
     }
 

@@ -333,7 +333,9 @@ class SchedulingIT {
                 s.execute("LOCK TABLE background_task_cap IN ACCESS EXCLUSIVE MODE");
             }
             // A commit wakes the claim loop, whose first claim (capped tasks first) now waits for the lock.
-            queue.enqueue("sched.note", "behind-the-lock", "runs once the lock is gone");
+            // Stored from another thread: a transaction on this one could share, and commit, the lock's connection.
+            queue.enqueueAsync("sched.note", TaskOptions.defaults(), "behind-the-lock", "runs once the lock is gone")
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> runs.values("overdue").contains("interrupted"));
             Duration late = Duration.between(started, runs.of("overdue").get(1).at());
             assertTrue(late.compareTo(Duration.ofSeconds(4)) < 0, "interrupted " + late + " after it started");

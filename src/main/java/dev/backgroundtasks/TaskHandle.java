@@ -24,6 +24,8 @@ public interface TaskHandle {
      * when it already is, promptly when it runs on this node, and within
      * {@code background-tasks.worker.refresh-interval} when it runs on another. Dependent stages run
      * on the server's managed executor, so an asynchronous JAX-RS resource can return it directly.
+     * A stage that is no longer wanted (a request that timed out) should be cancelled: the library
+     * then stops keeping it.
      */
     CompletionStage<TaskInfo> completion();
 

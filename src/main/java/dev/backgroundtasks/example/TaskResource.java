@@ -3,6 +3,7 @@ package dev.backgroundtasks.example;
 import dev.backgroundtasks.NoSuchTaskException;
 import dev.backgroundtasks.TaskHandle;
 import dev.backgroundtasks.TaskId;
+import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.TaskStateException;
 import dev.backgroundtasks.TaskQueue;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
@@ -75,9 +77,17 @@ public class TaskResource {
             response.resume(NoteResource.error(Response.Status.NOT_FOUND, "No task " + id));
             return;
         }
+        CompletableFuture<TaskInfo> outcome = handle.completion().toCompletableFuture();
         response.setTimeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        response.setTimeoutHandler(late -> late.resume(Response.accepted(Map.of("taskId", taskId.value())).build()));
-        handle.completion().whenComplete((info, error) -> response.resume(error != null ? error : Response.ok(info).build()));
+        response.setTimeoutHandler(late -> {
+            outcome.cancel(false); // the library then stops keeping it
+            late.resume(Response.accepted(Map.of("taskId", taskId.value())).build());
+        });
+        outcome.whenComplete((info, error) -> {
+            if (!outcome.isCancelled()) {
+                response.resume(error != null ? error : Response.ok(info).build());
+            }
+        });
     }
 
     /** Cancels a waiting task, or asks a running one to stop (202). */

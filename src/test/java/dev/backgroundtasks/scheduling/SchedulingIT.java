@@ -9,6 +9,7 @@ import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.TaskStateException;
+import dev.backgroundtasks.internal.enqueue.Completions;
 import dev.backgroundtasks.it.Deployments;
 import dev.backgroundtasks.it.Effects;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,9 @@ class SchedulingIT {
 
     @Inject
     Runs runs;
+
+    @Inject
+    Completions completions;
 
     @Inject
     Effects effects;
@@ -344,6 +349,22 @@ class SchedulingIT {
         }
         assertEquals(TaskState.FAILED, finished(overdue).state());
         await().atMost(PROMPTLY).until(() -> runs.values("behind-the-lock").size() == 1);
+    }
+
+    /** L3: stages their callers give up (cancel) are not kept until the task is archived, however many there are. */
+    @Test
+    void stagesTheirCallersGiveUpAreNotKept() throws Exception {
+        TaskId later = queue.enqueue("sched.note", TaskOptions.in(Duration.ofHours(1)), "stages", "later");
+        int before = completions.waitingCount();
+        for (int i = 0; i < 500; i++) {
+            queue.handle(later).completion().toCompletableFuture().cancel(false);
+        }
+        assertEquals(before, completions.waitingCount(), "cancelled stages are let go");
+        CompletableFuture<TaskInfo> kept = queue.handle(later).completion().toCompletableFuture();
+        assertEquals(before + 1, completions.waitingCount());
+        assertEquals(TaskState.CANCELLED, queue.cancel(later));
+        assertEquals(TaskState.CANCELLED, kept.get(10, TimeUnit.SECONDS).state());
+        assertEquals(before, completions.waitingCount());
     }
 
     /** A repeat cancelled while it runs ends, even when the run never sees the cancel and returns. */

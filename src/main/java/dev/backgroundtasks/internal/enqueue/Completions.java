@@ -70,7 +70,21 @@ public class Completions {
             futures.add(future);
             return futures;
         });
+        // A stage its caller cancels (or completes, or times out) is no longer kept or looked for.
+        future.whenComplete((info, error) -> forget(id.value(), future));
         return future;
+    }
+
+    private void forget(long id, CompletableFuture<TaskInfo> future) {
+        waiting.computeIfPresent(id, (k, list) -> {
+            list.remove(future);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /** How many stages wait for a task to be archived. */
+    public int waitingCount() {
+        return waiting.values().stream().mapToInt(List::size).sum();
     }
 
     /** Called after an archive committed on this node; completes the stages that wait for the task. */

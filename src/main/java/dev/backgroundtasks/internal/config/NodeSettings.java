@@ -32,7 +32,11 @@ public record NodeSettings(boolean enabled, String nodeId, Duration drainTimeout
                 config.duration("worker.drain-timeout", DRAIN_TIMEOUT_DEFAULT, Duration.ZERO));
     }
 
-    /** Host name and process id: unique among the nodes of one machine, readable in the table. */
+    /**
+     * Host name, process id and a random suffix drawn at each deployment: readable in the table, and
+     * unique even for two applications in one server and for a container restarted with the same
+     * host name and process id (pid 1), whose claims must not pass for the new process's.
+     */
     static String defaultNodeId() {
         String host;
         try {
@@ -40,7 +44,9 @@ public record NodeSettings(boolean enabled, String nodeId, Duration drainTimeout
         } catch (UnknownHostException e) {
             host = "node";
         }
-        String id = host + "-" + ProcessHandle.current().pid();
-        return id.length() <= MAX_NODE_ID_LENGTH ? id : id.substring(id.length() - MAX_NODE_ID_LENGTH);
+        String suffix = "-" + ProcessHandle.current().pid() + "-"
+                + String.format("%06x", (int) (RandomSource.SYSTEM.nextDouble() * (1 << 24)));
+        String id = host + suffix;
+        return id.length() <= MAX_NODE_ID_LENGTH ? id : host.substring(0, MAX_NODE_ID_LENGTH - suffix.length()) + suffix;
     }
 }

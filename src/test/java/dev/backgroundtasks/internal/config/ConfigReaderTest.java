@@ -64,6 +64,17 @@ class ConfigReaderTest {
         assertEquals(true, queue.startsWith("background-tasks.task.queue must be 1 to 100 characters"), queue);
     }
 
+    /** Two applications in one server (or a container restarted as pid 1) never share a default node id. */
+    @Test
+    void defaultNodeIdsAreUniquePerDeployment() {
+        String a = NodeSettings.read(reader(Map.of())).nodeId();
+        String b = NodeSettings.read(reader(Map.of())).nodeId();
+        assertEquals(true, a.matches(".+-" + ProcessHandle.current().pid() + "-[0-9a-f]{6}"), a);
+        assertEquals(false, a.equals(b), a + " twice");
+        assertEquals(true, a.length() <= NodeSettings.MAX_NODE_ID_LENGTH);
+        assertEquals("given", NodeSettings.read(reader(Map.of("background-tasks.node-id", "given"))).nodeId());
+    }
+
     @Test
     void queuesListTheirSlotsInOrder() {
         ClaimSettings every = ClaimSettings.read(reader(Map.of("background-tasks.worker.concurrency", "6")));

@@ -75,7 +75,7 @@ public class Enqueuer {
             }
             row.setSchedule(new Schedule.Every(call.repeatEvery(), call.repeatUntil()).text());
         }
-        row.setMaxRunning(settings.maxRunning() > 0 ? settings.maxRunning() : null);
+        row.setMaxRunning(task.cap());
         return row;
     }
 

@@ -10,6 +10,7 @@ import dev.backgroundtasks.internal.store.TaskReads;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import dev.backgroundtasks.internal.task.Schedule;
+import dev.backgroundtasks.internal.task.TaskDefinition;
 import dev.backgroundtasks.internal.task.TaskRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,7 +60,7 @@ public class TaskControl {
             done.setOutcome(CompletedTaskEntity.Outcome.CANCELLED);
             done.setError("Cancelled before it ran, at " + now);
             done.setFinishedAt(now);
-            Instant next = Schedule.following(row.getSchedule(), row.getRunAt(), now, true, describe(row));
+            Instant next = Schedule.following(row.getSchedule(), row.getRunAt(), now, true, row.label());
             if (writes.cancelWaiting(row, done, next)) {
                 if (next != null) {
                     announcements.tasksDue();
@@ -93,8 +94,7 @@ public class TaskControl {
             throw new TaskStateException(id, TaskState.SUCCEEDED, "it succeeded; enqueue a new task to run it again");
         }
         // The archive does not keep the cap: the task gets the one the deployment declares now.
-        Integer maxRunning = registry.byName(done.getTaskName()).map(t -> t.settings().maxRunning())
-                .filter(n -> n > 0).orElse(null);
+        Integer maxRunning = registry.byName(done.getTaskName()).map(TaskDefinition::cap).orElse(null);
         writes.retryArchived(id.value(), now, maxRunning);
         announcements.tasksDue();
     }
@@ -127,9 +127,5 @@ public class TaskControl {
             throw new NoSuchTaskException(id);
         }
         throw new TaskStateException(id, TaskReads.state(done), why);
-    }
-
-    private static String describe(TaskEntity row) {
-        return row.getId() + " (" + row.getTaskName() + ")";
     }
 }

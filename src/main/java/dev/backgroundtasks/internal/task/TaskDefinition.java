@@ -4,7 +4,6 @@ import dev.backgroundtasks.internal.config.TaskDefaults;
 import jakarta.enterprise.inject.spi.Bean;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,9 +21,9 @@ import java.util.List;
 public record TaskDefinition(String name, Method method, Bean<?> bean, TaskDefaults settings,
                              List<Class<? extends Throwable>> noRetryFor, Schedule.Cron cron) {
 
-    /** The declared parameter types, generics included, in order. */
-    public Type[] parameterTypes() {
-        return method.getGenericParameterTypes();
+    /** The task's concurrency cap, or null when it has none (the value the {@code max_running} column holds). */
+    public Integer cap() {
+        return settings.maxRunning() > 0 ? settings.maxRunning() : null;
     }
 
     /** Whether {@code invoked} is this task's method, as an interceptor sees it. */

@@ -70,6 +70,13 @@ public class TaskRegistry {
         return byName.values();
     }
 
+    /** The tasks with a concurrency cap, and the cap. */
+    public Map<String, Integer> caps() {
+        Map<String, Integer> caps = new LinkedHashMap<>();
+        byName.values().stream().filter(t -> t.cap() != null).forEach(t -> caps.put(t.name(), t.cap()));
+        return caps;
+    }
+
     /** The annotation's settings over the defaults; the extension has already checked them. */
     static TaskDefaults fromAnnotation(TaskDefaults defaults, Background annotation) {
         return new TaskDefaults(

@@ -144,17 +144,22 @@ final class ClaimLoop {
                 return;
             }
             Set<String> pausedNow = paused.get();
-            ClaimSizing.Round round = sizing.round(slots.size(), slots.byQueue(), pausedNow);
+            ClaimSizing.Round round = round(pausedNow);
             // A claim that filled its limit may have left due work behind; so may a queue with no free slot.
             boolean filled = false;
             for (ClaimSizing.Target target : round.targets()) {
                 filled |= claim(connection, target, List.copyOf(pausedNow));
             }
             backlog = filled || round.full();
-            if (!filled || sizing.round(slots.size(), slots.byQueue(), paused.get()).targets().isEmpty()) {
+            if (!filled || round(paused.get()).targets().isEmpty()) {
                 return;
             }
         }
+    }
+
+    /** This moment's round; the count by queue only where the node serves chosen queues (it walks every slot). */
+    private ClaimSizing.Round round(Set<String> pausedNow) {
+        return sizing.round(slots.size(), settings.servesEveryQueue() ? Map.of() : slots.byQueue(), pausedNow);
     }
 
     /**

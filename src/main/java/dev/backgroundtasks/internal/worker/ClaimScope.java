@@ -28,8 +28,7 @@ record ClaimScope(String nodeId, Duration leaseGrace, List<String> taskNames, Ma
     /** The scope of a node that has {@code tasks}: their names, and the caps of those with one. */
     static ClaimScope of(String nodeId, Duration leaseGrace, Collection<TaskDefinition> tasks, boolean ascending) {
         return new ClaimScope(nodeId, leaseGrace, tasks.stream().map(TaskDefinition::name).toList(),
-                tasks.stream().filter(t -> t.settings().maxRunning() > 0)
-                        .collect(Collectors.toMap(TaskDefinition::name, t -> t.settings().maxRunning())),
+                tasks.stream().filter(t -> t.cap() != null).collect(Collectors.toMap(TaskDefinition::name, TaskDefinition::cap)),
                 ascending);
     }
 

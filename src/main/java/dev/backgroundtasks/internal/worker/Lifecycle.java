@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Starts the library with the application: reads and checks the configuration, looks up the
@@ -91,8 +90,7 @@ public class Lifecycle {
      */
     private void prepareTasks(int attempt) {
         try {
-            Map<String, Integer> caps = registry.all().stream().filter(t -> t.settings().maxRunning() > 0)
-                    .collect(Collectors.toMap(TaskDefinition::name, t -> t.settings().maxRunning()));
+            Map<String, Integer> caps = registry.caps();
             control.ensureCapRows(caps.keySet());
             control.applyCaps(caps, registry.all().stream().map(TaskDefinition::name).filter(n -> !caps.containsKey(n)).toList());
             registry.all().stream().filter(t -> t.cron() != null).forEach(enqueuer::schedule);

@@ -66,6 +66,6 @@ sealed interface OutcomeDecision {
 
     private static Instant next(TaskEntity claimed, Instant ended, boolean cancelled) {
         return Schedule.following(claimed.getSchedule(), claimed.getRunAt(), ended, cancelled,
-                claimed.getId() + " (" + claimed.getTaskName() + ")");
+                claimed.label());
     }
 }

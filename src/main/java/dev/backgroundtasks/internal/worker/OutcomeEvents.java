@@ -54,7 +54,7 @@ public class OutcomeEvents {
     /** An attempt failed; {@code nextAttempt} is null when it was the last (then {@link #failed} logs it). */
     void attemptFailed(TaskEntity claimed, String error, Instant nextAttempt) {
         if (nextAttempt != null) {
-            LOG.warning(() -> "Task " + claimed.getId() + " (" + claimed.getTaskName() + ") attempt " + claimed.getAttempts()
+            LOG.warning(() -> "Task " + claimed.label() + " attempt " + claimed.getAttempts()
                     + " of " + claimed.getMaxAttempts() + " failed; next attempt at " + nextAttempt + ": " + firstLine(error));
         }
         fire(attemptFailedEvents, new TaskAttemptFailed(new TaskId(claimed.getId()), claimed.getTaskName(),
@@ -63,7 +63,7 @@ public class OutcomeEvents {
 
     /** The task was archived as failed. */
     void failed(CompletedTaskEntity done) {
-        LOG.warning(() -> "Task " + done.getId() + " (" + done.getTaskName() + ") failed after " + done.getAttempts()
+        LOG.warning(() -> "Task " + done.label() + " failed after " + done.getAttempts()
                 + " attempt(s) and is archived as FAILED: " + done.getError());
         completions.archived(done.getId());
         fire(failedEvents, new TaskFailed(new TaskId(done.getId()), done.getTaskName(), done.getAttempts(), done.getError()));
@@ -77,7 +77,7 @@ public class OutcomeEvents {
     /** The outcome was not stored: the row was no longer this claim's. */
     void lost(TaskEntity claimed) {
         long count = stats.lostClaim();
-        LOG.warning(() -> "Task " + claimed.getId() + " (" + claimed.getTaskName() + ") attempt " + claimed.getAttempts()
+        LOG.warning(() -> "Task " + claimed.label() + " attempt " + claimed.getAttempts()
                 + " finished on " + claimed.getLockedBy() + " after its claim was lost (lease expired and the row was "
                 + "taken back); its outcome was not stored. Lost claims on this node: " + count);
     }

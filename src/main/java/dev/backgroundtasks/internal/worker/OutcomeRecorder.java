@@ -78,8 +78,7 @@ public class OutcomeRecorder {
             archive(claimed, startedAt, (OutcomeDecision.Archive) decision);
             return null;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not store the outcome of task " + claimed.getId() + " ("
-                    + claimed.getTaskName() + "); it runs again once its lease expires", e);
+            LOG.log(Level.WARNING, "Could not store the outcome of task " + claimed.label() + "; it runs again once its lease expires", e);
             return null;
         }
     }

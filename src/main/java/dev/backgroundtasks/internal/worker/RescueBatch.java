@@ -44,7 +44,7 @@ public class RescueBatch {
                 done.setError(why);
                 done.setFinishedAt(now);
                 writes.archiveExpired(row, done, Schedule.following(row.getSchedule(), row.getRunAt(), now, false,
-                        row.getId() + " (" + row.getTaskName() + ")"));
+                        row.label()));
                 failed.add(done);
             } else {
                 writes.releaseExpired(row, why);

@@ -116,7 +116,7 @@ final class Runners {
             finish.accept(execution, attempt);
             return true;
         }
-        LOG.info(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") returned after its timeout; "
+        LOG.info(() -> "Task " + task.label() + " returned after its timeout; "
                 + "its outcome was already stored as a timeout");
         return false;
     }

@@ -49,7 +49,7 @@ final class Settlement {
         TaskEntity task = execution.task;
         String reason = "Task timeout after " + seconds(task.getTimeoutMillis()) + "s";
         long count = stats.abandon();
-        LOG.warning(() -> "Task " + task.getId() + " (" + task.getTaskName() + ") attempt " + task.getAttempts()
+        LOG.warning(() -> "Task " + task.label() + " attempt " + task.getAttempts()
                 + ": " + reason + "; interrupted and its slot freed. Abandoned executions on this node: " + count);
         finish(execution, new Attempt.Failed(reason, true, null));
     }

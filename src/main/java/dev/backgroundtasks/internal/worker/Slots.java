@@ -97,7 +97,7 @@ final class Slots {
             if (execution.task.getId() == id) {
                 found = true;
                 if (execution.cancel()) {
-                    LOG.info(() -> "Cancelling task " + id + " (" + execution.task.getTaskName() + ") at a cancellation request");
+                    LOG.info(() -> "Cancelling task " + execution.task.label() + " at a cancellation request");
                 }
             }
         }

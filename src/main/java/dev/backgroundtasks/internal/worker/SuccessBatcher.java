@@ -180,7 +180,7 @@ public class SuccessBatcher {
             if (archived.contains(id)) {
                 events.succeeded(f.task(), f.finishedAt(), f.resultJson());
             } else if (refused.contains(id)) {
-                LOG.warning(() -> "Task " + id + " (" + f.task().getTaskName() + ") succeeded but the database refused its "
+                LOG.warning(() -> "Task " + f.task().label() + " succeeded but the database refused its "
                         + "archive row even without its result; it runs again once its lease expires");
             } else if (complete) {
                 events.lost(f.task());

@@ -215,4 +215,9 @@ public class CompletedTaskEntity {
     public void setFinishedAt(Instant finishedAt) {
         this.finishedAt = finishedAt;
     }
+
+    /** How messages name the task: its id and name, {@code 12 (mail.send)}. */
+    public String label() {
+        return id + " (" + taskName + ")";
+    }
 }

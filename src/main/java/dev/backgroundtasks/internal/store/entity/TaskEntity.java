@@ -234,4 +234,9 @@ public class TaskEntity {
         next.setMaxRunning(maxRunning);
         return next;
     }
+
+    /** How messages name the task: its id and name, {@code 12 (mail.send)}. */
+    public String label() {
+        return id + " (" + taskName + ")";
+    }
 }

@@ -35,6 +35,13 @@ public class ClusterResource {
         return worker.nodeId();
     }
 
+    /** The runs of {@code cluster.steady} on this node whose commit threw, as {@code run:n}, one per line. */
+    @GET
+    @Path("uncertain")
+    public String uncertain() {
+        return String.join("\n", ClusterTasks.uncertainCommits);
+    }
+
     /** Enqueues {@code n} runs of {@code cluster.<task>} in one transaction; slow tasks also get {@code millis}. */
     @POST
     @Path("{task}")

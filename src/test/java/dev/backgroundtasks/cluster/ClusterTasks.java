@@ -5,11 +5,14 @@ import dev.backgroundtasks.internal.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.UserTransaction;
 
 import javax.naming.InitialContext;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Tasks whose every run leaves a row naming the node that ran it, in the run's own transaction. */
 @ApplicationScoped
@@ -37,6 +40,37 @@ public class ClusterTasks {
     public void linger(int run, int n, long millis) throws Exception {
         Thread.sleep(millis);
         record(run, n);
+    }
+
+    /**
+     * Runs whose commit threw: the crash may have hidden whether it succeeded, so the run may have
+     * left its effect and failed all the same. Kept on the node, as the database may be down.
+     */
+    static final Set<String> uncertainCommits = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    UserTransaction transaction;
+
+    /**
+     * Short, with a lease that outlasts a database crash, and attempts to spare for runs the crash
+     * breaks; notes a run whose commit threw.
+     */
+    @Background(name = "cluster.steady", timeout = "PT60S", maxAttempts = 50)
+    public void steady(int run, int n, long millis) throws Exception {
+        transaction.begin();
+        try {
+            Thread.sleep(millis);
+            record(run, n);
+        } catch (Exception e) {
+            transaction.rollback();
+            throw e;
+        }
+        try {
+            transaction.commit();
+        } catch (Exception e) {
+            uncertainCommits.add(run + ":" + n);
+            throw e;
+        }
     }
 
     private void record(int run, int n) throws Exception {

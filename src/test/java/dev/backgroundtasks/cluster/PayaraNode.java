@@ -138,8 +138,13 @@ public final class PayaraNode {
     }
 
     public String nodeId() throws Exception {
+        return get("cluster/node");
+    }
+
+    /** Sends a GET to the WAR's REST API (under /api) and returns the body. */
+    public String get(String pathAndQuery) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + context + "/api/cluster/node")).GET().build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + context + "/api/" + pathAndQuery)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
     }

@@ -122,10 +122,42 @@ public class FailingTasks {
         }
     }
 
+    /**
+     * Capped at one run at a time: its first attempt ignores its timeout's interrupt for {@code
+     * millis}, recording when it ends; the second returns at once.
+     */
+    @Background(name = "failing.overrun", timeout = "PT1S", maxAttempts = 2, maxRunning = 1)
+    public void overrun(String key, long millis) {
+        int n = attempt(key);
+        if (n > 1) {
+            return;
+        }
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            try {
+                Thread.sleep(Math.max(1, end - System.currentTimeMillis()));
+            } catch (InterruptedException ignored) {
+                interrupted.put(key, true);
+            }
+        }
+        effects.record(key + "-end", System.currentTimeMillis() + ":" + n);
+    }
+
+    /** Sleeps well within its timeout, and notices an interrupt. */
+    @Background(name = "failing.patient", timeout = "PT1M", maxAttempts = 1)
+    public void patient(String key, long millis) {
+        attempt(key);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            interrupted.put(key, true);
+        }
+    }
+
     /** A quick task, for showing a slot is free. */
     @Background(name = "failing.quick")
     public void quick(String key) {
-        effects.record(key, stubbornRunning.get() > 0 ? "while-stubborn-running" : "alone");
+        effects.record(key, stubbornRunning.get() + " stubborn running");
     }
 
     /** Its first attempt waits for the test's signal; later attempts return at once. */

@@ -5,6 +5,7 @@ import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
+import dev.backgroundtasks.internal.worker.Worker;
 import dev.backgroundtasks.internal.worker.WorkerStats;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -23,10 +24,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +73,9 @@ class FailureIT {
     @Inject
     WorkerStats stats;
 
+    @Inject
+    Worker worker;
+
     @BeforeEach
     void clean() {
         effects.reset();
@@ -78,7 +84,11 @@ class FailureIT {
     }
 
     private TaskInfo awaitFinished(TaskId id) {
-        await().atMost(PROMPTLY).until(() -> queue.find(id).orElseThrow().state().isFinished());
+        return awaitFinished(id, PROMPTLY);
+    }
+
+    private TaskInfo awaitFinished(TaskId id, Duration within) {
+        await().atMost(within).until(() -> queue.find(id).orElseThrow().state().isFinished());
         return queue.find(id).orElseThrow();
     }
 
@@ -212,25 +222,67 @@ class FailureIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> tasks.wasInterrupted("sleeper"));
     }
 
+    /**
+     * L2: a task that ignores its timeout's interrupt keeps its runner, and so its slot, until it
+     * returns: no thread is added for it, so a node's task threads never outnumber its slots. Its
+     * outcome, stored when it returns, is the timeout.
+     */
     @Test
-    void aTaskIgnoringItsInterruptDoesNotHoldItsSlot() {
-        long abandonedBefore = stats.abandoned();
-        queue.enqueue("failing.stubborn", "stubborn-1", 8_000L);
-        queue.enqueue("failing.stubborn", "stubborn-2", 8_000L);
+    void aTaskIgnoringItsTimeoutKeepsItsSlotUntilItReturns() {
+        long overrunsBefore = stats.overruns();
+        TaskId first = queue.enqueue("failing.stubborn", "stubborn-1", 3_000L);
+        TaskId second = queue.enqueue("failing.stubborn", "stubborn-2", 3_000L);
         await().atMost(PROMPTLY).until(() -> tasks.stubbornRunning() == 2);
         queue.enqueue("failing.quick", "quick");
 
-        // Both slots are taken until the stubborn tasks time out after 1 s; they go on for 8 s.
-        await().atMost(Duration.ofSeconds(6)).until(() -> effects.values("quick").size() == 1);
-        assertEquals(List.of("while-stubborn-running"), effects.values("quick"));
-        // The timeout timer stores the two timeouts one after the other while the freed slot already
-        // runs the quick task: the second may land a moment after it.
-        await().atMost(PROMPTLY).untilAsserted(() -> {
-            assertEquals(2, stats.abandoned() - abandonedBefore);
-            assertEquals(2, effects.number("SELECT COUNT(*) FROM background_task_completed "
-                    + "WHERE task_name = 'failing.stubborn' AND error = 'Task timeout after 1s'"));
-        });
-        await().atMost(PROMPTLY).until(() -> tasks.stubbornRunning() == 0);
+        await().atMost(PROMPTLY).until(() -> effects.values("quick").size() == 1);
+        // It ran in the slot the first stubborn task gave up by returning: never beside both.
+        assertTrue(List.of("0 stubborn running", "1 stubborn running").containsAll(effects.values("quick")),
+                "no runner was added beside the overrunning tasks: " + effects.values("quick"));
+        assertTrue(tasks.wasInterrupted("stubborn-1") && tasks.wasInterrupted("stubborn-2"), "both were interrupted");
+        assertEquals(2, stats.overruns() - overrunsBefore);
+        for (TaskId id : List.of(first, second)) {
+            TaskInfo done = awaitFinished(id);
+            assertEquals(TaskState.FAILED, done.state());
+            assertEquals("Task timeout after 1s", done.error());
+        }
+    }
+
+    /**
+     * L2: a task still running when a stopping worker's drain is over is interrupted then, not
+     * left running into the undeployed application until its own timeout.
+     */
+    @Test
+    void aStoppingWorkerInterruptsWhatStillRunsAfterItsDrain() {
+        queue.enqueue("failing.patient", "patient", 30_000L);
+        await().atMost(PROMPTLY).until(() -> effects.values("patient").size() == 1);
+        try {
+            worker.stop(Duration.ofMillis(500));
+        } finally {
+            worker.start();
+        }
+        // Its timeout is a minute and its sleep 30 s: only the stop can have interrupted it by now.
+        await().atMost(Duration.ofSeconds(5)).until(() -> tasks.wasInterrupted("patient"));
+    }
+
+    /**
+     * R5: a capped task (one at a time) overruns its 1 s timeout by 1.5 s, ignoring the interrupt:
+     * its row stays claimed, and counts against the cap, until its thread ends, so the retry starts
+     * only after the first run ended; the two runs never overlap.
+     */
+    @Test
+    void aCappedTaskPastItsTimeoutCountsAgainstItsCapUntilItsThreadEnds() {
+        TaskId id = queue.enqueue("failing.overrun", "overrun", 2_500L);
+        TaskInfo done = awaitFinished(id, Duration.ofSeconds(20));
+        assertEquals(TaskState.SUCCEEDED, done.state());
+        assertEquals(2, done.attempts());
+        await().atMost(PROMPTLY).until(() -> effects.values("overrun-end").size() == 1);
+        List<Long> starts = attemptTimes("overrun");
+        List<Long> ends = attemptTimes("overrun-end");
+        assertEquals(2, starts.size());
+        assertTrue(starts.get(1) >= ends.get(0), "the retry started " + (ends.get(0) - starts.get(1))
+                + " ms before the first run ended");
+        assertTrue(tasks.wasInterrupted("overrun"));
     }
 
     /**
@@ -259,6 +311,49 @@ class FailureIT {
         }
         assertEquals(TaskState.SUCCEEDED, awaitFinished(id).state());
         assertEquals(1, effects.values("killed-batch").size(), "archived, not run again");
+    }
+
+    /**
+     * The worker stops (as at undeploy): the connection its listener held goes back to the pool no
+     * longer subscribed, so whoever borrows it next does not collect the cluster's notifications.
+     */
+    @Test
+    @DisabledIfSystemProperty(named = "arquillian.launch", matches = ".*mariadb.*",
+            disabledReason = "LISTEN/NOTIFY is PostgreSQL's")
+    void theListenersConnectionGoesBackToThePoolNoLongerListening() throws Exception {
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        await().atMost(PROMPTLY).until(() -> listeningBackends(dataSource) >= 1);
+        worker.stop(Duration.ZERO);
+        List<Connection> borrowed = new ArrayList<>();
+        try {
+            // More than the idle pool holds once the worker is stopped, so the listener's connection is among them.
+            for (int i = 0; i < 40; i++) {
+                borrowed.add(dataSource.getConnection());
+            }
+            for (Connection c : borrowed) {
+                try (PreparedStatement channels = c.prepareStatement("SELECT pg_listening_channels()");
+                     ResultSet listening = channels.executeQuery()) {
+                    assertFalse(listening.next(), "a pooled connection still listens");
+                }
+            }
+        } finally {
+            for (Connection c : borrowed) {
+                c.close();
+            }
+            worker.start();
+        }
+        await().atMost(PROMPTLY).until(() -> listeningBackends(dataSource) >= 1);
+    }
+
+    /** Backends whose last statement subscribed them: the listener's, while it waits. */
+    private static int listeningBackends(DataSource dataSource) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity "
+                     + "WHERE datname = current_database() AND query = 'LISTEN background_tasks'");
+             ResultSet count = s.executeQuery()) {
+            count.next();
+            return count.getInt(1);
+        }
     }
 
     private static int terminateWaitingArchive(DataSource dataSource) throws Exception {

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import javax.naming.InitialContext;
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -244,6 +246,58 @@ class SchedulingIT {
         assertEquals(1, new HashSet<>(results).size(), "all fifty got the same task");
         assertEquals(1, effects.number("SELECT COUNT(*) FROM background_task WHERE queue = 'held'"));
         assertEquals(1, effects.number("SELECT COUNT(*) FROM background_task WHERE dedupe_key = 'report-7'"));
+    }
+
+    /**
+     * S7: the task holding a key starts (its claim gives the key up) between an enqueue's insert,
+     * which found the key taken, and its read of the holder. The enqueue tries again and its task
+     * takes the key: it is not stored without it, which would let the next enqueue of the key add a
+     * second waiting task.
+     */
+    @Test
+    @DisabledIfSystemProperty(named = "arquillian.launch", matches = ".*mariadb.*",
+            disabledReason = "finds the waiting statement in PostgreSQL's pg_stat_activity")
+    void aHolderThatStartsWhileAnEnqueueWaitsPassesTheKeyOn() throws Exception {
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        TaskOptions keyed = TaskOptions.in(Duration.ofHours(1)).dedupeKey("race-1");
+        TaskId holder = queue.enqueue("sched.note", keyed, "race", "holder");
+        TaskId stored;
+        try (Connection claim = dataSource.getConnection()) {
+            claim.setAutoCommit(false);
+            try (PreparedStatement lock = claim.prepareStatement("SELECT id FROM background_task WHERE id = ? FOR UPDATE")) {
+                lock.setLong(1, holder.value());
+                lock.executeQuery().close();
+            }
+            // Stored from another thread: a transaction on this one could share, and commit, the lock's connection.
+            CompletableFuture<TaskId> second = queue.enqueueAsync("sched.note", keyed, "race", "second").toCompletableFuture();
+            await().atMost(PROMPTLY).until(() -> waitingHolderReads(dataSource) > 0);
+            // As a claim does: the holder starts and gives up its key.
+            try (PreparedStatement start = claim.prepareStatement("UPDATE background_task SET dedupe_key = NULL, "
+                    + "locked_by = 'elsewhere', attempts = attempts + 1 WHERE id = ?")) {
+                start.setLong(1, holder.value());
+                start.executeUpdate();
+            }
+            claim.commit();
+            stored = second.get(10, TimeUnit.SECONDS);
+        } finally {
+            effects.update("DELETE FROM background_task WHERE id = ?", holder.value());
+        }
+        assertNotEquals(holder, stored);
+        assertEquals(List.of(Long.toString(stored.value())),
+                effects.strings("SELECT id FROM background_task WHERE dedupe_key = 'race-1'"), "the new task holds the key");
+        assertEquals(stored, queue.enqueue("sched.note", keyed, "race", "third"), "the next enqueue finds it");
+        assertEquals(1, effects.number("SELECT COUNT(*) FROM background_task WHERE task_name = 'sched.note' "
+                + "AND params LIKE '[\"race\"%'"));
+    }
+
+    private static int waitingHolderReads(DataSource dataSource) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                     + "AND query LIKE '%dedupe_key = $1 FOR UPDATE%'");
+             ResultSet count = s.executeQuery()) {
+            count.next();
+            return count.getInt(1);
+        }
     }
 
     @Test

@@ -3,21 +3,14 @@ package dev.backgroundtasks.internal.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-import java.time.Clock;
-
 /**
- * Produces the library's sources of time and chance: the wall clock (UTC) for what is stored, the
- * monotonic ticker for deadlines and waits, and the random source for jitter. The worker's classes
- * take them as constructor arguments, so a plain test gives them settable ones instead.
+ * Produces the library's sources of time and chance: the monotonic ticker for deadlines and waits,
+ * and the random source for jitter (the clock for what is stored is the database's, {@code
+ * store.DatabaseClock}). The worker's classes take them as constructor arguments, so a plain test
+ * gives them settable ones instead.
  */
 @ApplicationScoped
 public class TimeSources {
-
-    @Produces
-    @Library
-    public Clock clock() {
-        return Clock.systemUTC();
-    }
 
     @Produces
     @Library

@@ -6,6 +6,7 @@ import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +20,9 @@ import java.util.List;
 @ApplicationScoped
 public class ClaimQueries {
 
+    /** The cap the waiting runs of a task were stored with, for a node that does not cap it itself. */
+    static final String STORED_CAP =
+            "SELECT MAX(max_running) FROM background_task WHERE task_name = ? AND max_running IS NOT NULL AND locked_by IS NULL";
     /** Serialises the claims of one capped task across nodes; a node that finds it held claims nothing this round. */
     static final String LOCK_CAP = "SELECT task_name FROM background_task_cap WHERE task_name = ? FOR UPDATE SKIP LOCKED";
     /** Claimed runs of one capped task on every node, through {@code background_task_capped}. */
@@ -56,8 +60,11 @@ public class ClaimQueries {
      * claimed on any node, and claims at most as many as the cap leaves, in one local transaction,
      * so two nodes never both see room for the same run. Claimed runs whose lease expired still
      * count until the rescuer ends them.
+     *
+     * @param cap the cap, or null for the one the task's waiting runs were stored with (by a node
+     *            of another version or configuration)
      */
-    public List<TaskEntity> claimCapped(HeldConnection held, ClaimRequest request, int cap) {
+    public List<TaskEntity> claimCapped(HeldConnection held, ClaimRequest request, Integer cap) {
         try {
             return held.use(connection -> Jdbc.inTransaction(connection, () -> {
                 try (PreparedStatement lock = connection.prepareStatement(LOCK_CAP)) {
@@ -76,7 +83,8 @@ public class ClaimQueries {
                         running = rows.getLong(1);
                     }
                 }
-                int room = (int) Math.min(request.limit(), cap - running);
+                long max = cap != null ? cap : storedCap(connection, request.cappedTask());
+                int room = (int) Math.min(request.limit(), max - running);
                 if (room <= 0) {
                     return List.of();
                 }
@@ -85,6 +93,15 @@ public class ClaimQueries {
         } catch (SQLException e) {
             throw new IllegalStateException("Claiming runs of capped task " + request.cappedTask() + " failed: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static long storedCap(Connection connection, String task) throws SQLException {
+        try (PreparedStatement stored = connection.prepareStatement(STORED_CAP)) {
+            stored.setString(1, task);
+            try (ResultSet rows = stored.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0; // no waiting run: 0, nothing to claim
+            }
         }
     }
 }

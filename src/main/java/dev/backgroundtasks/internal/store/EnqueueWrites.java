@@ -20,6 +20,12 @@ import java.util.List;
 @ApplicationScoped
 public class EnqueueWrites {
 
+    /**
+     * How many times a keyed insert is tried while holders of its key keep starting between its
+     * insert and its read of the holder; each try waits for the previous holder's claim to commit.
+     */
+    static final int KEY_TRIES = 20;
+
     @PersistenceContext(unitName = Database.UNIT)
     EntityManager em;
 
@@ -44,7 +50,8 @@ public class EnqueueWrites {
      * Stores a task that holds a dedupe key, like {@link #insert}. The unique index on the key
      * decides between concurrent enqueues: when a waiting task holds the key, {@code action} says
      * whether to store another task without the key, store nothing, or move the holder to the new
-     * run time, arguments and priority.
+     * run time, arguments and priority. A holder that starts meanwhile gives up its key, and the
+     * insert is tried again so that this call's task takes it.
      *
      * @return the stored task's id, or the holder's when nothing new was stored
      */
@@ -52,6 +59,26 @@ public class EnqueueWrites {
     public TaskId insertDeduped(TaskEntity task, DuplicateAction action, Runnable afterCommit) {
         Dialect dialect = database.dialect();
         long id = ((Number) em.createNativeQuery(dialect.nextIdSql()).getSingleResult()).longValue();
+        Long holder = null;
+        for (int tries = 1; holder == null; tries++) {
+            if (tries > KEY_TRIES) {
+                throw new IllegalStateException("background-tasks could not store task '" + task.getTaskName()
+                        + "' with dedupe key '" + task.getDedupeKey() + "': the key's holder kept changing ("
+                        + KEY_TRIES + " tries)");
+            }
+            upsert(dialect, id, task, action);
+            // Null when the holder started between the insert and this read and gave up its key: the
+            // key is free, and the next insert takes it.
+            holder = holderOf(task.getDedupeKey());
+        }
+        if (holder != id && action == DuplicateAction.INSERT) {
+            return insertKeyless(task, afterCommit);
+        }
+        hooks.announceTasks(afterCommit);
+        return new TaskId(holder);
+    }
+
+    private void upsert(Dialect dialect, long id, TaskEntity task, DuplicateAction action) {
         em.createNativeQuery(dialect.dedupedInsertSql(action == DuplicateAction.RESCHEDULE))
                 .setParameter(1, id)
                 .setParameter(2, task.getTaskName())
@@ -66,17 +93,6 @@ public class EnqueueWrites {
                 .setParameter(11, task.getSchedule())
                 .setParameter(12, task.getMaxRunning())
                 .executeUpdate();
-        Long holder = holderOf(task.getDedupeKey());
-        if (holder == null) {
-            // The holder started between the insert and this read and gave up its key; nothing new
-            // holds it, so this call's task is stored without one, as after any started task.
-            holder = insertKeyless(task, afterCommit).value();
-        }
-        if (holder != id && action == DuplicateAction.INSERT) {
-            return insertKeyless(task, afterCommit);
-        }
-        hooks.announceTasks(afterCommit);
-        return new TaskId(holder);
     }
 
     private TaskId insertKeyless(TaskEntity task, Runnable afterCommit) {

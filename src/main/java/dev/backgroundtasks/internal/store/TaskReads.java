@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 public class TaskReads {
 
     static final String PAUSED_QUEUES = "SELECT queue FROM background_task_queue WHERE paused = TRUE";
+    static final String CAPPED_TASKS = "SELECT task_name FROM background_task_cap";
     static final String CANCEL_REQUESTED = "SELECT id FROM background_task WHERE locked_by = ? AND cancel_requested = TRUE";
 
     @PersistenceContext(unitName = Database.UNIT)
@@ -93,6 +94,11 @@ public class TaskReads {
     /** The queues paused now. */
     public Set<String> pausedQueues() {
         return new HashSet<>(strings(PAUSED_QUEUES, List.of()));
+    }
+
+    /** The tasks some node caps: those with a lock row, claimed one node at a time. */
+    public Set<String> cappedTasks() {
+        return new HashSet<>(strings(CAPPED_TASKS, List.of()));
     }
 
     /** The ids of the tasks {@code nodeId} holds whose cancellation was requested. */

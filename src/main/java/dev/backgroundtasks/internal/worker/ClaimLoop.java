@@ -40,6 +40,7 @@ final class ClaimLoop {
     private final Slots slots;
     private final ClaimSizing sizing;
     private final BooleanSupplier archiveBackedUp;
+    private final Supplier<Set<String>> capped;
     private final Supplier<Set<String>> paused;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
@@ -60,7 +61,7 @@ final class ClaimLoop {
      * @param startDelay      how long after start the first claim waits
      */
     ClaimLoop(ClaimSettings settings, ClaimScope scope, ClaimQueries claims, Slots slots, BooleanSupplier archiveBackedUp,
-              Supplier<Set<String>> paused, ScheduledExecutorService scheduler,
+              Supplier<Set<String>> paused, Supplier<Set<String>> capped, ScheduledExecutorService scheduler,
               Clock clock, Ticker ticker, FailureLog failureLog, Duration startDelay) {
         this.settings = settings;
         this.scope = scope;
@@ -69,6 +70,7 @@ final class ClaimLoop {
         this.sizing = new ClaimSizing(settings);
         this.archiveBackedUp = archiveBackedUp;
         this.paused = paused;
+        this.capped = capped;
         this.scheduler = scheduler;
         this.clock = clock;
         this.ticker = ticker;
@@ -169,16 +171,17 @@ final class ClaimLoop {
      */
     private boolean claim(HeldConnection connection, ClaimSizing.Target target, List<String> pausedNow) {
         LocalDateTime now = UtcInstantConverter.toUtc(clock.instant());
+        long claimedNanos = ticker.nanoTime();
         int left = target.free();
         // Capped tasks first: their caps bound the slots they can take, and a backlog of uncapped
         // work fills every claim, which would keep them waiting whatever their priority.
-        for (Map.Entry<String, Integer> cap : scope.caps().entrySet()) {
+        for (ClaimScope.Cap cap : scope.caps(capped.get())) {
             if (left <= 0) {
                 return true;
             }
             List<TaskEntity> runs = claims.claimCapped(connection,
-                    scope.request(now, sizing.limit(left), target.queue(), pausedNow, cap.getKey()), cap.getValue());
-            slots.accept(runs);
+                    scope.request(now, sizing.limit(left), target.queue(), pausedNow, cap.task()), cap.max());
+            slots.accept(runs, claimedNanos);
             left -= runs.size();
         }
         if (left <= 0) {
@@ -186,7 +189,7 @@ final class ClaimLoop {
         }
         int limit = sizing.limit(left);
         List<TaskEntity> claimed = claims.claim(connection, scope.request(now, limit, target.queue(), pausedNow, null));
-        slots.accept(claimed);
+        slots.accept(claimed, claimedNanos);
         return claimed.size() == limit;
     }
 

@@ -6,11 +6,12 @@ import java.util.Set;
 
 /**
  * Re-reads what other nodes may have changed: the paused queues (waking the claim loop when one was
- * resumed) and cancellation requests for the tasks running here.
+ * resumed), the capped tasks, and cancellation requests for the tasks running here.
  *
  * <p>Threads: {@link #refreshOnce()} runs on the managed scheduler every {@code refresh-interval},
  * on the listener's thread at a control notification, and after this node's own pause commits;
- * {@link #paused()} is read by the claim loop. The paused set is an immutable set in a volatile field.
+ * {@link #paused()} and {@link #capped()} are read by the claim loop. Each is an immutable set in a
+ * volatile field.
  */
 final class ControlRefresh {
 
@@ -20,6 +21,7 @@ final class ControlRefresh {
     private final Runnable wake;
     private final FailureLog failureLog;
     private volatile Set<String> paused = Set.of();
+    private volatile Set<String> capped = Set.of();
 
     ControlRefresh(TaskReads reads, Slots slots, String nodeId, Runnable wake, FailureLog failureLog) {
         this.reads = reads;
@@ -34,9 +36,18 @@ final class ControlRefresh {
         return paused;
     }
 
-    /** One read of the paused queues and of this node's cancellation requests; failures are logged. */
+    /**
+     * The tasks some node caps (they have a lock row), as last read: rows of them stored with a cap
+     * are claimed under it here too, whatever this node's own version says.
+     */
+    Set<String> capped() {
+        return capped;
+    }
+
+    /** One read of the paused queues, the capped tasks and this node's cancellation requests; failures are logged. */
     void refreshOnce() {
         try {
+            capped = Set.copyOf(reads.cappedTasks());
             Set<String> now = Set.copyOf(reads.pausedQueues());
             Set<String> before = paused;
             paused = now;
@@ -47,7 +58,7 @@ final class ControlRefresh {
                 reads.cancelRequested(nodeId).forEach(slots::cancel);
             }
         } catch (RuntimeException e) {
-            failureLog.failed("could not read paused queues and cancellation requests", e);
+            failureLog.failed("could not read paused queues, capped tasks and cancellation requests", e);
         }
     }
 }

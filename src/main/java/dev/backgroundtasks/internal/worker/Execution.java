@@ -8,13 +8,14 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One claimed task on this node, from claim to stored outcome. Exactly one of the task's
- * completion, its timeout and a drain gets to decide what happens to the row.
+ * One claimed task on this node, from claim to stored outcome. Exactly one of the task's runner
+ * and a drain gets to decide what happens to the row; a timeout interrupts the run and marks it,
+ * but the run keeps its slot and its claim until its thread returns.
  *
- * <p>Threads: created by the claim loop; begun, run and settled by a runner; settled by the
- * timeout watch (on the claim loop's thread) when late; released by a stopping worker; cancelled
- * from any thread. The state is one atomic; {@link #cancel()} and {@link #settle()} share the
- * monitor so that no interrupt reaches a runner after it settled.
+ * <p>Threads: created by the claim loop; begun, run and settled by a runner; timed out by the
+ * timeout watch (on its own thread) when late; released by a stopping worker; cancelled
+ * from any thread. The state is one atomic; {@link #cancel()}, {@link #timeOut} and {@link
+ * #settle()} share the monitor so that no interrupt reaches a runner after it settled.
  */
 final class Execution implements TaskContext {
 
@@ -24,6 +25,8 @@ final class Execution implements TaskContext {
     private static final int RELEASED = 3;
 
     final TaskEntity task;
+    /** The ticker reading when the claim was made: its lease runs from about then. */
+    private final long claimedNanos;
     private final AtomicInteger state = new AtomicInteger(CLAIMED);
     /** The thread running the task, for the timeout's and the cancel's interrupt. */
     private volatile Thread thread;
@@ -35,10 +38,22 @@ final class Execution implements TaskContext {
     private volatile boolean cancelRequested;
     /** The cancel has interrupted the running task; later requests (every refresh repeats them) do not again. */
     private boolean cancelInterrupted;
+    /** The run went past its deadline and was interrupted for it, once. */
+    private volatile boolean timedOut;
 
-    Execution(TaskEntity task) {
+    Execution(TaskEntity task, long claimedNanos) {
         this.task = task;
+        this.claimedNanos = claimedNanos;
         this.cancelRequested = task.isCancelRequested();
+    }
+
+    /**
+     * Whether the claim waited for a runner too long to start now: its lease (timeout plus {@code
+     * graceNanos}, from the claim) would end before the attempt's own timeout, so another node could
+     * take the task while it still ran here.
+     */
+    boolean isStale(long nowNanos, long graceNanos) {
+        return nowNanos - claimedNanos > graceNanos;
     }
 
     /** A runner starts the task; false when a drain released it first. */
@@ -62,7 +77,29 @@ final class Execution implements TaskContext {
         return timed && nowNanos - deadline > 0;
     }
 
-    /** The completion or the timeout claims the outcome; false for whichever comes second. */
+    /**
+     * The run's timeout: when it is running past its deadline at ticker reading {@code nowNanos},
+     * marks it timed out and interrupts its thread, once. The run keeps its slot and its claim until
+     * its thread returns: a thread that ignores the interrupt is never replaced, so such threads
+     * never outnumber the slots, and its task never runs twice at once on its node's account.
+     *
+     * @return whether it timed out now
+     */
+    synchronized boolean timeOut(long nowNanos) {
+        if (timedOut || state.get() != RUNNING || !isLate(nowNanos)) {
+            return false;
+        }
+        timedOut = true;
+        interrupt();
+        return true;
+    }
+
+    /** Whether the run went past its timeout. */
+    boolean hasTimedOut() {
+        return timedOut;
+    }
+
+    /** The runner claims the outcome, as its task returned; false when a drain released it before it began. */
     synchronized boolean settle() {
         return state.compareAndSet(RUNNING, SETTLED);
     }
@@ -90,8 +127,11 @@ final class Execution implements TaskContext {
         return first;
     }
 
-    /** Interrupts the thread running the task, if any (a timeout). */
-    void interrupt() {
+    /** Interrupts the thread running the task, if any (a timeout, or a stopping worker's last word). */
+    synchronized void interrupt() {
+        if (state.get() != RUNNING) {
+            return;
+        }
         Thread t = thread;
         if (t != null) {
             t.interrupt();

@@ -7,6 +7,7 @@ import dev.backgroundtasks.internal.config.Settings;
 import dev.backgroundtasks.internal.enqueue.Completions;
 import dev.backgroundtasks.internal.enqueue.Enqueuer;
 import dev.backgroundtasks.internal.store.ControlWrites;
+import dev.backgroundtasks.internal.store.DatabaseClock;
 import dev.backgroundtasks.internal.store.SchemaInstaller;
 import dev.backgroundtasks.internal.task.TaskDefinition;
 import dev.backgroundtasks.internal.task.TaskRegistry;
@@ -18,7 +19,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,6 +37,10 @@ import java.util.logging.Logger;
 public class Lifecycle {
 
     private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
+    /** How often the database's clock is read again. */
+    static final Duration CLOCK_READING = Duration.ofSeconds(30);
+    /** A difference between this node's clock and the database's worth a warning. */
+    static final Duration NOTABLE_SKEW = Duration.ofSeconds(1);
     /** How many times start-up tries to prepare capped and cron tasks. */
     static final int PREPARE_ATTEMPTS = 10;
 
@@ -57,6 +65,9 @@ public class Lifecycle {
     @Inject
     Completions completions;
 
+    @Inject
+    DatabaseClock clock;
+
     /** Looked up after the configuration and the resources are checked, so their errors come first. */
     @Inject
     Instance<Worker> worker;
@@ -68,10 +79,16 @@ public class Lifecycle {
     @Library
     Instance<ManagedScheduledExecutorService> scheduler;
 
+    private volatile ScheduledFuture<?> clockReading;
+    private volatile boolean skewed;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         settings.load();
         resources.lookUpAll(node.get().enabled());
         schema.prepare();
+        readClock(true);
+        clockReading = scheduler.get().scheduleWithFixedDelay(() -> readClock(false), CLOCK_READING.toMillis(),
+                CLOCK_READING.toMillis(), TimeUnit.MILLISECONDS);
         int tasks = registry.all().size();
         // Payara binds the persistence context of a library jar's beans only after the start event.
         scheduler.get().schedule(() -> prepareTasks(1), Worker.START_DELAY.toMillis(), TimeUnit.MILLISECONDS);
@@ -80,6 +97,28 @@ public class Lifecycle {
         } else {
             LOG.info(() -> "background-tasks worker is off on this node (background-tasks.worker.enabled=false); "
                     + tasks + " task(s) registered");
+        }
+    }
+
+    /**
+     * Reads the database's clock, which every time this node stores or compares is read on; says so
+     * when this node's own clock is notably off, at start and whenever that changes.
+     */
+    private void readClock(boolean starting) {
+        try {
+            Duration skew = clock.synchronize();
+            boolean notable = skew.abs().compareTo(NOTABLE_SKEW) > 0;
+            if (notable && (starting || !skewed)) {
+                LOG.warning(() -> "background-tasks: this node's clock is " + skew.abs().toMillis() + " ms "
+                        + (skew.isNegative() ? "behind" : "ahead of") + " the database's; leases and due times "
+                        + "are read on the database's clock");
+            }
+            skewed = notable;
+        } catch (SQLException | RuntimeException e) {
+            if (starting) {
+                LOG.log(Level.WARNING, "background-tasks could not read the database's clock; this node uses its own "
+                        + "until it can", e);
+            }
         }
     }
 
@@ -106,6 +145,10 @@ public class Lifecycle {
     }
 
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        ScheduledFuture<?> reading = clockReading;
+        if (reading != null) {
+            reading.cancel(false);
+        }
         completions.stop();
         worker.get().stop(node.get().drainTimeout());
     }

@@ -79,22 +79,26 @@ public class NotificationListener {
         boolean failing = false;
         while (running) {
             try (Connection connection = database.connection()) {
-                dialect.listen(connection);
-                if (failing) {
-                    LOG.info("background-tasks listener reconnected");
-                    failing = false;
-                }
-                // Anything committed while the listener was away is found by this poll.
-                onNotification.run();
-                onControl.run();
-                while (running) {
-                    List<String> payloads = dialect.awaitNotification(connection, WAIT_MILLIS);
-                    if (payloads.contains(Dialect.CONTROL)) {
-                        onControl.run();
+                try {
+                    dialect.listen(connection);
+                    if (failing) {
+                        LOG.info("background-tasks listener reconnected");
+                        failing = false;
                     }
-                    if (!payloads.isEmpty()) {
-                        onNotification.run();
+                    // Anything committed while the listener was away is found by this poll.
+                    onNotification.run();
+                    onControl.run();
+                    while (running) {
+                        List<String> payloads = dialect.awaitNotification(connection, WAIT_MILLIS);
+                        if (payloads.contains(Dialect.CONTROL)) {
+                            onControl.run();
+                        }
+                        if (!payloads.isEmpty()) {
+                            onNotification.run();
+                        }
                     }
+                } finally {
+                    unlisten(dialect, connection);
                 }
             } catch (SQLFeatureNotSupportedException e) {
                 // Not a lost connection: this server does not let the application reach the driver's
@@ -112,6 +116,15 @@ public class NotificationListener {
                 }
                 pause();
             }
+        }
+    }
+
+    /** The connection goes back to the pool: it must not stay subscribed. A broken one cannot, and is the pool's to drop. */
+    private static void unlisten(Dialect dialect, Connection connection) {
+        try {
+            dialect.unlisten(connection);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.FINE, "background-tasks listener could not unsubscribe its connection", e);
         }
     }
 

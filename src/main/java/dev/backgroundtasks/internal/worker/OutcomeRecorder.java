@@ -83,6 +83,11 @@ public class OutcomeRecorder {
         }
     }
 
+    /** Gives back a claim whose task never started; false when the claim was already gone. */
+    boolean release(TaskEntity claimed) {
+        return writes.release(claimed);
+    }
+
     private void archive(TaskEntity claimed, Instant startedAt, OutcomeDecision.Archive archive) {
         CompletedTaskEntity done = CompletedTaskEntity.of(claimed);
         done.setOutcome(archive.outcome());

@@ -5,17 +5,21 @@ import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The runner threads, one per slot: each takes claimed tasks one at a time, runs them through the
- * {@link TaskInvoker} and hands the outcome on, until the worker stops or a timeout abandons it (then
- * a new runner takes its place). Threads of the managed thread factory, which carry the
+ * {@link TaskInvoker} and hands the outcome on, until the worker stops. A task that ignores its
+ * timeout's interrupt keeps its runner, and so its slot: no thread is ever added for it, so a
+ * node's task threads never outnumber its slots. Threads of the managed thread factory, which carry the
  * application's context; not the managed executor: runners never return, and a server whose
  * default executor has a fixed pool and an unbounded queue (WildFly: twice the cores) would give
  * them every thread and leave the application's own asynchronous work queued forever.
@@ -36,12 +40,19 @@ final class Runners {
     private final Clock clock;
     private final Ticker ticker;
     private final BiConsumer<Execution, Attempt> finish;
+    private final Consumer<Execution> giveBack;
+    private final long graceNanos;
     private final AtomicInteger count = new AtomicInteger();
     private volatile boolean running = true;
 
-    /** @param finish stores an outcome and frees the slot; called on the runner's thread */
+    /**
+     * @param finish   stores an outcome and frees the slot; called on the runner's thread
+     * @param giveBack gives back a claim that waited past {@code grace} for a runner, unstarted, and frees its slot
+     */
     Runners(ManagedThreadFactory threads, Slots slots, TaskInvoker invoker, Clock clock, Ticker ticker,
-            BiConsumer<Execution, Attempt> finish) {
+            BiConsumer<Execution, Attempt> finish, Consumer<Execution> giveBack, Duration grace) {
+        this.giveBack = giveBack;
+        this.graceNanos = grace.toNanos();
         this.threads = threads;
         this.slots = slots;
         this.invoker = invoker;
@@ -58,7 +69,7 @@ final class Runners {
     }
 
     /** Starts one runner; a refusal of the thread factory is logged, and the node runs fewer tasks at once. */
-    void startRunner() {
+    private void startRunner() {
         if (!running) {
             return;
         }
@@ -88,17 +99,23 @@ final class Runners {
                 // but never run. Only stop() ends runners.
                 continue;
             }
-            if (execution == null || !execution.begin()) {
+            if (execution == null) {
                 continue;
             }
-            if (!runOne(execution)) {
-                return;
+            if (execution.isStale(ticker.nanoTime(), graceNanos)) {
+                if (execution.release()) {
+                    giveBack.accept(execution);
+                }
+                continue;
+            }
+            if (execution.begin()) {
+                runOne(execution);
             }
         }
     }
 
-    /** Runs one task; false when its timeout settled it first, which hands this runner's slot to a new one. */
-    private boolean runOne(Execution execution) {
+    /** Runs one task and hands its outcome on; a run past its timeout ends as a timeout, retried as any failure. */
+    private void runOne(Execution execution) {
         TaskEntity task = execution.task;
         // As in the lease: a row written around the API's bounds still gets a deadline the ticker can hold.
         long timeoutMillis = Math.min(task.getTimeoutMillis(), TaskOptions.MAX_TIMEOUT.toMillis());
@@ -107,17 +124,20 @@ final class Runners {
         Attempt attempt = execution.isCancellationRequested()
                 ? new Attempt.Cancelled("Cancelled before it started")
                 : invoker.invoke(execution);
-        if (execution.settle()) {
-            // No interrupt can follow a settle; one that came during the task (a cancel, a timeout
-            // racing its return, or the task's own) must reach neither the outcome's writes (a
-            // connection pool may refuse an interrupted thread a connection; WildFly's does) nor
-            // the runner's next task.
-            Thread.interrupted();
-            finish.accept(execution, attempt);
-            return true;
+        execution.settle();
+        // No interrupt can follow a settle; one that came during the task (a cancel, a timeout
+        // racing its return, or the task's own) must reach neither the outcome's writes (a
+        // connection pool may refuse an interrupted thread a connection; WildFly's does) nor the
+        // runner's next task.
+        Thread.interrupted();
+        if (execution.hasTimedOut()) {
+            // Whatever it returned: cut short by the interrupt, its work may be half done.
+            attempt = new Attempt.Failed("Task timeout after " + seconds(task.getTimeoutMillis()) + "s", true, null);
         }
-        LOG.info(() -> "Task " + task.label() + " returned after its timeout; "
-                + "its outcome was already stored as a timeout");
-        return false;
+        finish.accept(execution, attempt);
+    }
+
+    static String seconds(long millis) {
+        return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 }

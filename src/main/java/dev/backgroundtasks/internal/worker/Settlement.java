@@ -2,17 +2,16 @@ package dev.backgroundtasks.internal.worker;
 
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 
-import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Ends an attempt on this node: stores its outcome ({@link OutcomeRecorder}), frees its slot, and
- * wakes the claim loop when a retry comes due or when work may wait for the slot. A timed-out
- * attempt gets its timeout stored as its outcome.
+ * wakes the claim loop when a retry comes due or when work may wait for the slot.
  *
- * <p>Threads: {@link #finish} on the runner that ran the task; {@link #timedOut} on the managed
- * scheduler's thread of the {@link TimeoutWatch}. Stateless apart from what it was built with.
+ * <p>Threads: {@link #finish} on the runner that ran the task; {@link #timedOut} on the {@link
+ * TimeoutWatch}'s thread; {@link #giveBack} on a runner. Stateless apart from what it was built with.
  */
 final class Settlement {
 
@@ -44,17 +43,34 @@ final class Settlement {
         }
     }
 
-    /** A task ran past its timeout and was interrupted (its runner already replaced): the timeout is its outcome. */
-    void timedOut(Execution execution) {
+    /**
+     * A claim waited for a runner longer than its lease allows to start it: it goes back to the queue
+     * unstarted, its attempt not counted, for this node or another to claim afresh.
+     */
+    void giveBack(Execution execution) {
         TaskEntity task = execution.task;
-        String reason = "Task timeout after " + seconds(task.getTimeoutMillis()) + "s";
-        long count = stats.abandon();
-        LOG.warning(() -> "Task " + task.label() + " attempt " + task.getAttempts()
-                + ": " + reason + "; interrupted and its slot freed. Abandoned executions on this node: " + count);
-        finish(execution, new Attempt.Failed(reason, true, null));
+        try {
+            boolean given = recorder.release(task);
+            LOG.warning(() -> "Task " + task.label() + " waited for a runner past its lease grace; "
+                    + (given ? "given back unstarted" : "its claim was already gone"));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not give back task " + task.label() + ", which waited for a runner past its "
+                    + "lease grace; it runs once its lease expires", e);
+        } finally {
+            slots.remove(execution);
+            loop.slotFreed();
+        }
     }
 
-    private static String seconds(long millis) {
-        return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+    /**
+     * A task ran past its timeout and was interrupted: said at once; its outcome is stored when its
+     * thread returns, and until then it keeps its slot and its claim.
+     */
+    void timedOut(Execution execution) {
+        TaskEntity task = execution.task;
+        long count = stats.overrun();
+        LOG.warning(() -> "Task " + task.label() + " attempt " + task.getAttempts() + " ran past its timeout of "
+                + Runners.seconds(task.getTimeoutMillis()) + "s; interrupted. It keeps its slot until it returns. "
+                + "Timeouts on this node: " + count);
     }
 }

@@ -33,10 +33,10 @@ final class Slots {
     private final Set<Execution> executions = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Execution> ready = new LinkedBlockingQueue<>();
 
-    /** Takes newly claimed tasks into slots, ready for runners. */
-    void accept(List<TaskEntity> claimed) {
+    /** Takes tasks claimed at ticker reading {@code claimedNanos} into slots, ready for runners. */
+    void accept(List<TaskEntity> claimed, long claimedNanos) {
         for (TaskEntity task : claimed) {
-            Execution execution = new Execution(task);
+            Execution execution = new Execution(task, claimedNanos);
             executions.add(execution);
             ready.add(execution);
         }
@@ -47,7 +47,7 @@ final class Slots {
         return ready.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Frees the slot of an execution whose outcome is stored (or given up). */
+    /** Frees the slot of an execution whose outcome is stored (or given up, or that was given back unstarted). */
     void remove(Execution execution) {
         executions.remove(execution);
     }

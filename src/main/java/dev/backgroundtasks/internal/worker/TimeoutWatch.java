@@ -5,14 +5,14 @@ import dev.backgroundtasks.internal.config.Ticker;
 import java.util.function.Consumer;
 
 /**
- * Finds tasks running past their timeout, settles each (so its own completion, should it come,
- * stores nothing), interrupts its thread and hands it to {@code onTimeout}, which stores the
- * timeout and replaces the runner.
+ * Finds tasks running past their timeout, marks and interrupts each once ({@link
+ * Execution#timeOut}), and hands it to {@code onTimeout}, which reports it. Its runner stores the
+ * timeout when the task returns.
  *
- * <p>Thread: {@link #checkOnce()} runs on the managed scheduler every {@link #CHECK_MILLIS}, apart
- * from the claim loop, so a claim loop that waits for the database (a lock, a half-open connection)
- * holds back no timeout. It reads the slots, which are safe from any thread, and the settle decides
- * races with the runner.
+ * <p>Thread: {@link #checkOnce()} runs every {@link #CHECK_MILLIS} on a thread of its own that
+ * never touches the database, so a claim loop, rescue or refresh waiting for the database (a lock,
+ * a half-open connection) holds back no timeout. It reads the slots, which are safe from any
+ * thread, and the execution's monitor orders its interrupt before the runner's settle.
  */
 final class TimeoutWatch {
 
@@ -38,8 +38,7 @@ final class TimeoutWatch {
         long now = ticker.nanoTime();
         int late = 0;
         for (Execution execution : slots.all()) {
-            if (execution.isLate(now) && execution.settle()) {
-                execution.interrupt();
+            if (execution.timeOut(now)) {
                 onTimeout.accept(execution);
                 late++;
             }

@@ -124,6 +124,8 @@ public class Worker {
     private volatile boolean running;
     private Thread loopThread;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    /** The timeout watch runs until the drain is over: tasks still running at a stop keep their timeouts. */
+    private volatile boolean watching;
 
     /** Starts the worker; called once when the application starts and the worker is enabled. */
     public synchronized void start() {
@@ -135,14 +137,11 @@ public class Worker {
         ControlRefresh control = new ControlRefresh(reads, slots, node.nodeId(), this::wake, failures);
         ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
         ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, batcher::isBackedUp,
-                control::paused, scheduler, clock, ticker, failures, START_DELAY);
+                control::paused, control::capped, scheduler, clock, ticker, failures, START_DELAY);
         Settlement settlement = new Settlement(recorder, stats, slots, loop);
-        Runners runners = new Runners(threads, slots, invoker, clock, ticker, settlement::finish);
-        // A timed-out runner may never return: its slot goes to a new runner at once (none once stopping).
-        TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, e -> {
-            runners.startRunner();
-            settlement.timedOut(e);
-        });
+        Runners runners = new Runners(threads, slots, invoker, clock, ticker, settlement::finish, settlement::giveBack,
+                leaseSettings.leaseGrace());
+        TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, settlement::timedOut);
         Parts p = new Parts(slots, loop, runners, control, failures);
         parts = p;
         running = true;
@@ -160,8 +159,11 @@ public class Worker {
                 leaseSettings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::refresh, START_DELAY.toMillis(),
                 controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
-        timers.add(scheduler.scheduleWithFixedDelay(() -> checkTimeouts(timeouts), TimeoutWatch.CHECK_MILLIS,
-                TimeoutWatch.CHECK_MILLIS, TimeUnit.MILLISECONDS));
+        watching = true;
+        Thread watch = threads.newThread(() -> watchTimeouts(timeouts));
+        watch.setName("background-tasks-timeouts");
+        watch.setDaemon(true);
+        watch.start();
         LOG.info(() -> "background-tasks worker started on node " + node.nodeId() + ": "
                 + (claimSettings.servesEveryQueue() ? "every queue, concurrency " + claimSettings.concurrency()
                 : "queues " + claimSettings.queues()) + ", poll interval " + claimSettings.pollInterval()
@@ -170,7 +172,8 @@ public class Worker {
 
     /**
      * Stops claiming, gives back at once the claimed tasks that have not started (so other nodes
-     * take them), then waits up to {@code drain} for running tasks to finish.
+     * take them), then waits up to {@code drain} for running tasks to finish (their timeouts still
+     * fire meanwhile), and interrupts those still running.
      */
     public synchronized void stop(Duration drain) {
         if (!running) {
@@ -192,12 +195,16 @@ public class Worker {
         while (!p.slots().isEmpty() && ticker.nanoTime() - deadline < 0) {
             sleep(20);
         }
+        watching = false;
+        // The application is going away: whatever still runs is asked to stop now, and its row is
+        // left to its lease.
+        p.slots().all().forEach(Execution::interrupt);
         batcher.stop();
         int given = released;
         List<Long> left = p.slots().ids();
         LOG.info(() -> "background-tasks worker stopped on node " + node.nodeId() + ": " + given
                 + " claimed task(s) released unstarted" + (left.isEmpty() ? "; none left running"
-                : "; still running after the drain timeout, left to lease expiry: " + left));
+                : "; still running after the drain timeout, interrupted and left to lease expiry: " + left));
     }
 
     /** Asks the claim loop to look for work now. */
@@ -232,12 +239,23 @@ public class Worker {
         }
     }
 
-    /** One timeout check; a throw would end the timer, so nothing may leave it. */
-    private void checkTimeouts(TimeoutWatch timeouts) {
-        try {
-            timeouts.checkOnce();
-        } catch (RuntimeException | Error e) {
-            parts.failures().failed("could not check running tasks against their timeouts", e);
+    /**
+     * The timeout watch's own thread, every {@link TimeoutWatch#CHECK_MILLIS}: not the managed
+     * scheduler, whose threads the rescue and the refresh may hold while the database hangs.
+     * Nothing may leave it but the end of the watch.
+     */
+    private void watchTimeouts(TimeoutWatch timeouts) {
+        while (watching) {
+            try {
+                timeouts.checkOnce();
+            } catch (RuntimeException | Error e) {
+                parts.failures().failed("could not check running tasks against their timeouts", e);
+            }
+            try {
+                Thread.sleep(TimeoutWatch.CHECK_MILLIS);
+            } catch (InterruptedException e) {
+                // Not a stop: only the end of the drain ends the watch.
+            }
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class WorkerStats {
 
     private final AtomicLong lostClaims = new AtomicLong();
-    private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong overruns = new AtomicLong();
     private final AtomicLong rescued = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
 
@@ -18,9 +18,9 @@ public class WorkerStats {
         return lostClaims.get();
     }
 
-    /** Executions that went on after their timeout and were left to finish on their own. */
-    public long abandoned() {
-        return abandoned.get();
+    /** Runs that went past their timeout and were interrupted for it. */
+    public long overruns() {
+        return overruns.get();
     }
 
     /** Rows whose expired lease this node released or archived. */
@@ -40,8 +40,8 @@ public class WorkerStats {
         return lostClaims.incrementAndGet();
     }
 
-    long abandon() {
-        return abandoned.incrementAndGet();
+    long overrun() {
+        return overruns.incrementAndGet();
     }
 
     void listenerFailed() {

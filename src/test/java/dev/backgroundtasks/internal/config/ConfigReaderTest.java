@@ -56,6 +56,9 @@ class ConfigReaderTest {
         assertEquals("background-tasks.worker.poll-interval=1ms: must be at least PT0.01S",
                 assertThrows(IllegalArgumentException.class, () -> ClaimSettings.read(
                         reader(Map.of("background-tasks.worker.poll-interval", "1ms")))).getMessage());
+        assertEquals("background-tasks.worker.lease-grace=PT0S: must be at least PT1S",
+                assertThrows(IllegalArgumentException.class, () -> LeaseSettings.read(
+                        reader(Map.of("background-tasks.worker.lease-grace", "PT0S")))).getMessage());
         assertEquals("background-tasks.task.max-attempts=many: must be a whole number",
                 assertThrows(IllegalArgumentException.class, () -> TaskDefaults.read(
                         reader(Map.of("background-tasks.task.max-attempts", "many")))).getMessage());

@@ -46,6 +46,8 @@ class ClaimLoopIT {
     private final List<Execution> timedOut = new ArrayList<>();
     private final AtomicBoolean backedUp = new AtomicBoolean();
     private volatile Set<String> paused = Set.of();
+    /** The tasks with a lock row, as the control refresh last read them. */
+    private volatile Set<String> cappedInDatabase = Set.of();
     private ScheduledExecutorService scheduler;
     private Connection sql;
     private HeldConnection held;
@@ -86,7 +88,7 @@ class ClaimLoopIT {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ClaimScope scope = new ClaimScope(NODE, Duration.ofMinutes(1), List.of("plain", "capped.x"), caps, false);
         return new ClaimLoop(settings, scope, claims, slots, backedUp::get,
-                () -> paused, scheduler, clock, ticker, new FailureLog(NODE, clock), Duration.ZERO);
+                () -> paused, () -> cappedInDatabase, scheduler, clock, ticker, new FailureLog(NODE, clock), Duration.ZERO);
     }
 
     private void insert(long id, String task, String queue, Integer maxRunning, String lockedBy) throws SQLException {
@@ -148,6 +150,29 @@ class ClaimLoopIT {
         loop.claimOnce(held);
         assertEquals(2, claimedHere(), "one capped run (the other node holds the cap's second) and the uncapped task");
         assertEquals(Set.of(2L, 4L), Set.copyOf(slots.ids()));
+    }
+
+    /**
+     * S2: this node's version has no cap on {@code capped.x}, but a node of another version stored
+     * runs of it with a cap of 2 (and its lock row). Once the refresh has seen the lock row, they
+     * are claimed here, under the cap they were stored with.
+     */
+    @Test
+    void runsStoredWithACapThisNodeDoesNotHaveAreClaimedUnderTheirOwnCap() throws Exception {
+        try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES ('capped.x')")) {
+            s.executeUpdate();
+        }
+        for (long id = 1; id <= 3; id++) {
+            insert(id, "capped.x", "default", 2, null);
+        }
+        ClaimLoop loop = loop(4, Map.of(), 32, Map.of());
+        loop.claimOnce(held);
+        assertEquals(0, claimedHere(), "before the refresh read the lock row, capped rows wait");
+        cappedInDatabase = Set.of("capped.x");
+        loop.claimOnce(held);
+        assertEquals(2, claimedHere(), "claimed up to the cap the rows carry");
+        loop.claimOnce(held);
+        assertEquals(2, claimedHere(), "and no further");
     }
 
     @Test

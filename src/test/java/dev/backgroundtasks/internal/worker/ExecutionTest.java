@@ -4,13 +4,6 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,21 +14,33 @@ class ExecutionTest {
 
     @Test
     void aDrainTakesBackOnlyWhatNoRunnerBegan() {
-        Execution unstarted = new Execution(ClaimedRows.claimed(1, "default", 1, 3));
+        Execution unstarted = new Execution(ClaimedRows.claimed(1, "default", 1, 3), 0L);
         assertTrue(unstarted.release());
         assertFalse(unstarted.begin(), "a released execution never starts");
 
-        Execution started = new Execution(ClaimedRows.claimed(2, "default", 1, 3));
+        Execution started = new Execution(ClaimedRows.claimed(2, "default", 1, 3), 0L);
         assertTrue(started.begin());
         assertFalse(started.release(), "a started execution is never given back");
         assertTrue(started.settle());
         assertFalse(started.settle(), "only one outcome per attempt");
     }
 
+    /** A claim's lease runs from the claim: one that waited past the grace for a runner is not started. */
+    @Test
+    void aClaimThatWaitedPastTheGraceIsStale() {
+        long grace = 1_000;
+        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3), 5_000);
+        assertFalse(execution.isStale(5_000, grace));
+        assertFalse(execution.isStale(6_000, grace), "the grace itself is still within the lease");
+        assertTrue(execution.isStale(6_001, grace));
+        assertTrue(new Execution(ClaimedRows.claimed(2, "default", 1, 3), Long.MAX_VALUE - 10).isStale(Long.MIN_VALUE + 2_000, grace),
+                "across the ticker's wrap");
+    }
+
     @Test
     void lateOnlyAfterItsDeadlineOnTheTicker() {
         ManualTicker ticker = new ManualTicker();
-        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3));
+        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3), 0L);
         assertFalse(execution.isLate(Long.MAX_VALUE), "not late before it started");
         execution.begin();
         execution.started(Thread.currentThread(), Instant.now(), ticker.nanoTime() + 1_000);
@@ -45,7 +50,7 @@ class ExecutionTest {
 
     @Test
     void aCancelInterruptsOnlyWhileRunningAndReportsTheFirstRequest() throws Exception {
-        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3));
+        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3), 0L);
         execution.started(Thread.currentThread(), Instant.now(), 0);
         assertTrue(execution.cancel(), "first request");
         assertFalse(Thread.interrupted(), "not running yet: no interrupt");
@@ -66,42 +71,39 @@ class ExecutionTest {
     void aCancelRequestedAtClaimIsKept() {
         var row = ClaimedRows.claimed(1, "default", 1, 3);
         row.setCancelRequested(true);
-        assertTrue(new Execution(row).isCancellationRequested());
+        assertTrue(new Execution(row, 0L).isCancellationRequested());
     }
 
-    /** The runner's completion and the timeout watch race for the outcome: exactly one wins, every time. */
+    /** The timeout racing the runner's settle: it either marks and interrupts the run before the settle, or does nothing. */
     @RepeatedTest(20)
-    void completionAndTimeoutSettleExactlyOnceFromTwoThreads() throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            List<Execution> executions = new ArrayList<>();
-            for (int i = 0; i < 2_000; i++) {
-                Execution e = new Execution(ClaimedRows.claimed(i, "default", 1, 3));
-                e.begin();
-                executions.add(e);
+    void aTimeoutRacingTheSettleNeverInterruptsASettledRunner() throws Exception {
+        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3), 0L);
+        execution.begin();
+        execution.started(Thread.currentThread(), Instant.now(), 0);
+        AtomicBoolean watching = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watch = new Thread(() -> {
+            watching.set(true);
+            for (int i = 0; i < 1_000; i++) {
+                timedOut.compareAndSet(false, execution.timeOut(1));
             }
-            CountDownLatch go = new CountDownLatch(1);
-            Callable<Integer> settleAll = () -> {
-                go.await();
-                int won = 0;
-                for (Execution e : executions) {
-                    won += e.settle() ? 1 : 0;
-                }
-                return won;
-            };
-            Future<Integer> runner = threads.submit(settleAll);
-            Future<Integer> watch = threads.submit(settleAll);
-            go.countDown();
-            assertEquals(executions.size(), runner.get() + watch.get());
-        } finally {
-            threads.shutdownNow();
+        });
+        watch.start();
+        while (!watching.get()) {
+            Thread.onSpinWait();
         }
+        assertTrue(execution.settle());
+        boolean interruptedBeforeSettle = Thread.interrupted();
+        watch.join();
+        assertFalse(Thread.currentThread().isInterrupted(), "an interrupt reached the runner after its settle");
+        assertEquals(timedOut.get(), execution.hasTimedOut());
+        assertEquals(timedOut.get(), interruptedBeforeSettle, "timed out exactly when interrupted");
     }
 
     /** A cancel racing the settle never leaves an interrupt on a thread that settled. */
     @RepeatedTest(20)
     void noInterruptFollowsASettle() throws Exception {
-        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3));
+        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3), 0L);
         execution.begin();
         AtomicBoolean cancelling = new AtomicBoolean();
         Thread canceller = new Thread(() -> {

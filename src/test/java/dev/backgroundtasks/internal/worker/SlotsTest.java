@@ -22,11 +22,11 @@ class SlotsTest {
         ManualTicker ticker = new ManualTicker();
         List<Execution> late = new ArrayList<>();
         TimeoutWatch watch = new TimeoutWatch(slots, ticker, late::add);
-        slots.accept(List.of(ClaimedRows.claimed(7, "default", 1, 3)));
+        slots.accept(List.of(ClaimedRows.claimed(7, "default", 1, 3)), 0L);
         Execution first = slots.takeReady(0);
         first.begin();
         first.started(null, Instant.now(), ticker.nanoTime() + 1_000);
-        slots.accept(List.of(ClaimedRows.claimed(7, "default", 2, 3)));
+        slots.accept(List.of(ClaimedRows.claimed(7, "default", 2, 3)), 0L);
         Execution second = slots.takeReady(0);
         second.begin();
         second.started(null, Instant.now(), ticker.nanoTime() + Duration.ofSeconds(5).toNanos());
@@ -44,7 +44,7 @@ class SlotsTest {
     void aCancelReachesEveryRunOfTheTaskHere() throws Exception {
         Slots slots = new Slots();
         slots.accept(List.of(ClaimedRows.claimed(7, "default", 1, 3), ClaimedRows.claimed(7, "default", 2, 3),
-                ClaimedRows.claimed(8, "default", 1, 3)));
+                ClaimedRows.claimed(8, "default", 1, 3)), 0L);
         assertTrue(slots.cancel(7));
         int cancelled = 0;
         for (Execution e : slots.all()) {

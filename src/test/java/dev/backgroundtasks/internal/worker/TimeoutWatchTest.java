@@ -23,7 +23,7 @@ class TimeoutWatchTest {
     private Execution run(long id, long timeoutMillis, Thread thread) throws InterruptedException {
         var row = ClaimedRows.claimed(id, "default", 1, 3);
         row.setTimeoutMillis(timeoutMillis);
-        slots.accept(List.of(row));
+        slots.accept(List.of(row), 0L);
         Execution execution = slots.takeReady(0);
         assertTrue(execution.begin());
         execution.started(thread, Instant.now(), ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
@@ -44,8 +44,10 @@ class TimeoutWatchTest {
             assertEquals(List.of(execution), timedOut);
             sleeper.join(5_000);
             assertFalse(sleeper.isAlive(), "the late task's thread was interrupted");
-            assertFalse(execution.settle(), "the timeout settled it: the runner's own completion stores nothing");
+            assertTrue(execution.hasTimedOut(), "marked: its runner stores a timeout");
             assertEquals(0, watch.checkOnce(), "a task times out once");
+            assertEquals(1, slots.size(), "it keeps its slot until its runner settles it");
+            assertTrue(execution.settle(), "the runner, not the watch, settles it");
         } finally {
             sleeper.interrupt();
         }
@@ -58,7 +60,8 @@ class TimeoutWatchTest {
         ticker.advance(Duration.ofSeconds(1));
         assertEquals(1, watch.checkOnce());
         assertEquals(List.of(quick), timedOut);
-        assertTrue(slow.settle(), "the slow one is still its runner's to settle");
+        assertTrue(quick.hasTimedOut());
+        assertFalse(slow.hasTimedOut(), "the slow one runs on");
     }
 
     @Test
@@ -67,11 +70,12 @@ class TimeoutWatchTest {
         assertTrue(execution.settle());
         ticker.advance(Duration.ofSeconds(1));
         assertEquals(0, watch.checkOnce());
+        assertFalse(execution.hasTimedOut());
     }
 
     @Test
     void aClaimNoRunnerBeganHasNoDeadline() {
-        slots.accept(List.of(ClaimedRows.claimed(1, "default", 1, 3)));
+        slots.accept(List.of(ClaimedRows.claimed(1, "default", 1, 3)), 0L);
         ticker.advance(Duration.ofDays(1));
         assertEquals(0, watch.checkOnce());
     }

@@ -90,6 +90,14 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     }
 
     /**
+     * Ends every subscription of {@code connection} and drops what arrived for it, before it goes
+     * back to the pool: a pooled connection left listening would collect every notification of the
+     * cluster for whoever borrows it next. Nothing to do where {@link #notifySql()} is not set.
+     */
+    default void unlisten(Connection connection) throws SQLException {
+    }
+
+    /**
      * Waits up to {@code millis} for notifications on a listening connection.
      *
      * @return the payloads of those that arrived; empty when none did
@@ -100,6 +108,12 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
 
     /** The statement that reads one new id from {@code background_task_seq}, used as the id itself. */
     String nextIdSql();
+
+    /**
+     * The statement that reads the database's clock, in seconds since the epoch (a decimal with the
+     * database's fraction of a second): the one clock every node's leases and due times are read on.
+     */
+    String databaseTimeSql();
 
     /**
      * An insert of one task that holds a dedupe key, which does nothing when a task already holds the

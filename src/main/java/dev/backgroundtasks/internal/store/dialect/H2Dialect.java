@@ -144,6 +144,11 @@ public final class H2Dialect extends LockingDialect {
             "WHEN MATCHED AND t.locked_by IS NULL THEN UPDATE SET run_at = ?6, params = ?3, priority = ?5";
 
     @Override
+    public String databaseTimeSql() {
+        return "SELECT EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(6))";
+    }
+
+    @Override
     public String nextIdSql() {
         return "SELECT NEXT VALUE FOR background_task_seq";
     }

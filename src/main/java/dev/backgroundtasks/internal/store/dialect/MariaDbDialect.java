@@ -148,6 +148,12 @@ public final class MariaDbDialect extends LockingDialect {
                 priority = IF(locked_by IS NULL, VALUES(priority), priority)""";
 
     @Override
+    public String databaseTimeSql() {
+        // Arithmetic on UTC values: no session time zone (nor its daylight-saving hour) takes part.
+        return "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) / 1000000";
+    }
+
+    @Override
     public String nextIdSql() {
         return "SELECT NEXT VALUE FOR background_task_seq";
     }

@@ -255,6 +255,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String databaseTimeSql() {
+        return "SELECT EXTRACT(EPOCH FROM clock_timestamp())";
+    }
+
+    @Override
     public String nextIdSql() {
         return "SELECT nextval('background_task_seq')";
     }
@@ -280,6 +285,14 @@ public final class PostgresDialect implements Dialect {
         try (Statement listen = connection.createStatement()) {
             listen.execute("LISTEN " + CHANNEL);
         }
+    }
+
+    @Override
+    public void unlisten(Connection connection) throws SQLException {
+        try (Statement unlisten = connection.createStatement()) {
+            unlisten.execute("UNLISTEN *");
+        }
+        awaitNotification(connection, 1); // what arrived before the UNLISTEN, kept by the driver until read
     }
 
     /** The driver's {@code PGConnection} and its {@code getNotifications(int)}, found on first use. */

@@ -2,6 +2,11 @@ package dev.backgroundtasks.internal.store.dialect;
 
 import dev.backgroundtasks.internal.store.SchemaInstaller;
 
+import org.h2.jdbcx.JdbcDataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -44,6 +49,32 @@ public record ScratchDatabase(String name, String url, String user, String passw
             }
             case "h2" -> new ScratchDatabase(name, "jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1", "sa", "", new H2Dialect());
             default -> throw new IllegalArgumentException("no scratch database on " + name);
+        };
+    }
+
+    /** The driver's own (unpooled) datasource on the scratch database. */
+    public DataSource dataSource() throws SQLException {
+        return switch (name) {
+            case "postgresql" -> {
+                PGSimpleDataSource pg = new PGSimpleDataSource();
+                pg.setUrl(url);
+                pg.setUser(user);
+                pg.setPassword(password);
+                yield pg;
+            }
+            case "mariadb" -> {
+                MariaDbDataSource maria = new MariaDbDataSource(url);
+                maria.setUser(user);
+                maria.setPassword(password);
+                yield maria;
+            }
+            default -> {
+                JdbcDataSource h2 = new JdbcDataSource();
+                h2.setURL(url);
+                h2.setUser(user);
+                h2.setPassword(password);
+                yield h2;
+            }
         };
     }
 

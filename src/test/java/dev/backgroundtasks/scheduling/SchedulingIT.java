@@ -197,6 +197,31 @@ class SchedulingIT {
                 "no run is scheduled after the end");
     }
 
+    /**
+     * S4: the cron's waiting run carries a schedule this version no longer declares (every hour at
+     * :30, as an older version stored it). It runs, and the run that follows it is stored under the
+     * declared schedule (on the hour), not the old one.
+     */
+    @Test
+    void aCronRunStoredUnderAnOlderScheduleIsFollowedUnderTheDeclaredOne() throws Exception {
+        await().atMost(PROMPTLY).until(() ->
+                effects.number("SELECT COUNT(*) FROM background_task WHERE task_name = 'sched.hourly'") == 1);
+        String declared = effects.strings("SELECT schedule FROM background_task WHERE task_name = 'sched.hourly'").get(0);
+        String older = declared.replace("0 0 * * * *", "0 30 * * * *");
+        assertNotEquals(declared, older, declared);
+        LocalDateTime dueAtHalfPast = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS).minusMinutes(30);
+        effects.update("UPDATE background_task SET schedule = ?, run_at = ? WHERE task_name = 'sched.hourly'", older,
+                dueAtHalfPast);
+
+        await().atMost(PROMPTLY).until(() -> runs.of("hourly").size() == 1);
+        await().atMost(PROMPTLY).until(() -> effects.number("SELECT COUNT(*) FROM background_task "
+                + "WHERE task_name = 'sched.hourly' AND locked_by IS NULL") == 1);
+        LocalDateTime nextHour = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS).plusHours(1);
+        assertEquals(List.of(declared), effects.strings("SELECT schedule FROM background_task WHERE task_name = 'sched.hourly'"));
+        assertEquals(1, effects.number("SELECT COUNT(*) FROM background_task WHERE task_name = 'sched.hourly' AND run_at = ?",
+                nextHour), "the next run is on the declared schedule");
+    }
+
     @Test
     void aCronWindowMissedWhileNoNodeWasUpRunsOnce() throws Exception {
         // Each node stores the schedule's waiting run shortly after it starts.

@@ -37,8 +37,6 @@ public class ControlWrites {
              WHERE id = ?1""";
     static final String DELETE_ARCHIVED = "DELETE FROM background_task_completed WHERE id = ?1";
     static final String RUN_NOW = "UPDATE background_task SET run_at = ?2 WHERE id = ?1 AND locked_by IS NULL";
-    static final String UPDATE_PAUSED = "UPDATE background_task_queue SET paused = ?2, changed_at = ?3 WHERE queue = ?1";
-    static final String INSERT_PAUSED = "INSERT INTO background_task_queue (queue, paused, changed_at) VALUES (?1, ?2, ?3)";
     static final String FOLLOW_SCHEDULE = """
             UPDATE background_task SET schedule = ?2, run_at = ?3
              WHERE dedupe_key = ?1 AND locked_by IS NULL AND schedule <> ?2""";
@@ -112,18 +110,11 @@ public class ControlWrites {
      */
     @Transactional(Transactional.TxType.REQUIRED)
     public void setPaused(String queue, boolean paused, Instant now) {
-        int updated = em.createNativeQuery(UPDATE_PAUSED)
+        em.createNativeQuery(database.dialect().setPausedSql())
                 .setParameter(1, queue)
                 .setParameter(2, paused)
                 .setParameter(3, UtcInstantConverter.toUtc(now))
                 .executeUpdate();
-        if (updated == 0 && paused) {
-            em.createNativeQuery(INSERT_PAUSED)
-                    .setParameter(1, queue)
-                    .setParameter(2, true)
-                    .setParameter(3, UtcInstantConverter.toUtc(now))
-                    .executeUpdate();
-        }
         hooks.announceControl();
     }
 
@@ -159,22 +150,29 @@ public class ControlWrites {
     public void ensureCapRows(Collection<String> taskNames) {
         for (String name : taskNames) {
             try (Connection connection = database.connection()) {
-                try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM background_task_cap WHERE task_name = ?")) {
-                    exists.setString(1, name);
-                    try (ResultSet rows = exists.executeQuery()) {
-                        if (rows.next()) {
-                            continue;
-                        }
-                    }
+                if (capRowExists(connection, name)) {
+                    continue;
                 }
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES (?)")) {
                     insert.setString(1, name);
                     insert.executeUpdate();
                 } catch (SQLException e) {
-                    // Another node inserted it first; the row is what counts.
+                    // Another node inserting it first is fine: the row is what counts. Anything else is a failure.
+                    if (!capRowExists(connection, name)) {
+                        throw e;
+                    }
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("Could not prepare the concurrency cap of task " + name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static boolean capRowExists(Connection connection, String name) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM background_task_cap WHERE task_name = ?")) {
+            exists.setString(1, name);
+            try (ResultSet rows = exists.executeQuery()) {
+                return rows.next();
             }
         }
     }

@@ -6,14 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The database behind the task tables: its connections and which database it is. The tables live in the
@@ -53,19 +47,6 @@ public class Database {
      */
     public HeldConnection hold(String purpose) {
         return new HeldConnection(this, purpose);
-    }
-
-    /** The database's clock now, read on a connection of its own. */
-    public Instant now() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement time = connection.prepareStatement(dialect().databaseTimeSql());
-             ResultSet row = time.executeQuery()) {
-            if (!row.next() || row.getBigDecimal(1) == null) {
-                throw new SQLException("The database did not tell its time");
-            }
-            BigDecimal micros = row.getBigDecimal(1).movePointRight(6).setScale(0, RoundingMode.HALF_EVEN);
-            return Instant.EPOCH.plus(micros.longValueExact(), ChronoUnit.MICROS);
-        }
     }
 
     /** The dialect of the connected database, detected on first use. */

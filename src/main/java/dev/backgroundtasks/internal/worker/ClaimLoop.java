@@ -112,11 +112,21 @@ final class ClaimLoop {
         signal.wake();
     }
 
-    /** Wakes the loop at {@code due}: rounded up and a little late rather than early, which would find nothing due. */
+    /**
+     * Wakes the loop at {@code due}: rounded up and a little late rather than early, which would find
+     * nothing due; a timer that fires before the clock reaches {@code due} (the scheduler's clock
+     * and this one do not run in step) waits again for the rest.
+     */
     void wakeAt(Instant due) {
         long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis() + 2);
         try {
-            scheduler.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> {
+                if (clock.instant().isBefore(due)) {
+                    wakeAt(due);
+                } else {
+                    wake();
+                }
+            }, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // Stopping: the rescheduled task is in the table for any node's next poll.
         }

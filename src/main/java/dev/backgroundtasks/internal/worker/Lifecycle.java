@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +42,10 @@ public class Lifecycle {
     static final Duration CLOCK_READING = Duration.ofSeconds(30);
     /** A difference between this node's clock and the database's worth a warning. */
     static final Duration NOTABLE_SKEW = Duration.ofSeconds(1);
-    /** How many times start-up tries to prepare capped and cron tasks. */
-    static final int PREPARE_ATTEMPTS = 10;
+    /** The longest wait between two attempts at preparing capped and cron tasks. */
+    static final Duration MAX_PREPARE_DELAY = Duration.ofMinutes(1);
+    /** How often a preparation that keeps failing is reported again, in attempts. */
+    static final int PREPARE_REPORT_EVERY = 10;
 
     @Inject
     Settings settings;
@@ -81,6 +84,7 @@ public class Lifecycle {
 
     private volatile ScheduledFuture<?> clockReading;
     private volatile boolean skewed;
+    private volatile boolean stopping;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         settings.load();
@@ -124,27 +128,50 @@ public class Lifecycle {
 
     /**
      * Gives every capped task its lock row and its waiting rows their current cap, and every cron
-     * task its waiting run; tried again a few times when the database is not reachable yet. Until
-     * then capped tasks are not claimed and cron tasks wait, nothing runs twice.
+     * task its waiting run (following the schedule the code declares). Each task is prepared on its
+     * own, so one that fails (a cron too long for its column) holds back no other; what failed is
+     * tried again, less and less often, until it succeeds or the application stops. Until then a
+     * capped task is not claimed and a cron task waits; nothing runs twice.
      */
     private void prepareTasks(int attempt) {
+        if (stopping) {
+            return;
+        }
+        Map<String, RuntimeException> failed = new LinkedHashMap<>();
+        Map<String, Integer> caps = registry.caps();
         try {
-            Map<String, Integer> caps = registry.caps();
             control.ensureCapRows(caps.keySet());
             control.applyCaps(caps, registry.all().stream().map(TaskDefinition::name).filter(n -> !caps.containsKey(n)).toList());
-            registry.all().stream().filter(t -> t.cron() != null).forEach(enqueuer::schedule);
         } catch (RuntimeException e) {
-            if (attempt >= PREPARE_ATTEMPTS) {
-                LOG.log(Level.SEVERE, "background-tasks could not prepare its capped and cron tasks; they do not run "
-                        + "until the application restarts", e);
-                return;
-            }
-            LOG.log(Level.WARNING, "background-tasks could not prepare its capped and cron tasks yet; trying again", e);
-            scheduler.get().schedule(() -> prepareTasks(attempt + 1), attempt, TimeUnit.SECONDS);
+            failed.put("caps " + caps.keySet(), e);
         }
+        for (TaskDefinition task : registry.all()) {
+            if (task.cron() != null) {
+                try {
+                    enqueuer.schedule(task);
+                } catch (RuntimeException e) {
+                    failed.put(task.name(), e);
+                }
+            }
+        }
+        if (failed.isEmpty()) {
+            if (attempt > 1) {
+                LOG.info(() -> "background-tasks prepared its capped and cron tasks at attempt " + attempt);
+            }
+            return;
+        }
+        long delay = Math.min(attempt, MAX_PREPARE_DELAY.toSeconds());
+        if (attempt == 1 || attempt % PREPARE_REPORT_EVERY == 0) {
+            Map.Entry<String, RuntimeException> first = failed.entrySet().iterator().next();
+            LOG.log(attempt == 1 ? Level.WARNING : Level.SEVERE, "background-tasks could not prepare " + failed.keySet()
+                    + " (attempt " + attempt + "); until it can, capped tasks are not claimed and cron tasks wait; "
+                    + "trying again in " + delay + " s. First failure, for " + first.getKey() + ":", first.getValue());
+        }
+        scheduler.get().schedule(() -> prepareTasks(attempt + 1), delay, TimeUnit.SECONDS);
     }
 
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        stopping = true;
         ScheduledFuture<?> reading = clockReading;
         if (reading != null) {
             reading.cancel(false);

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,7 +47,8 @@ public class NotificationListener {
     @Library
     ManagedThreadFactory threads;
 
-    private volatile boolean running;
+    /** Whether the current start's thread goes on; one per start, so a thread that outlived its stop never goes on under the next. */
+    private volatile AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
 
     /** Starts listening when the database supports it and it is enabled; returns whether it did. */
@@ -55,8 +57,9 @@ public class NotificationListener {
         if (!settings.listen() || dialect.notifySql() == null) {
             return false;
         }
-        running = true;
-        thread = threads.newThread(() -> listen(dialect, onNotification, onControl));
+        AtomicBoolean run = new AtomicBoolean(true);
+        running = run;
+        thread = threads.newThread(() -> listen(dialect, onNotification, onControl, run));
         thread.setName("background-tasks-listener");
         thread.setDaemon(true);
         thread.start();
@@ -64,7 +67,7 @@ public class NotificationListener {
     }
 
     void stop() {
-        running = false;
+        running.set(false);
         Thread t = thread;
         if (t != null) {
             try {
@@ -75,9 +78,9 @@ public class NotificationListener {
         }
     }
 
-    private void listen(Dialect dialect, Runnable onNotification, Runnable onControl) {
+    private void listen(Dialect dialect, Runnable onNotification, Runnable onControl, AtomicBoolean running) {
         boolean failing = false;
-        while (running) {
+        while (running.get()) {
             try (Connection connection = database.connection()) {
                 try {
                     dialect.listen(connection);
@@ -88,7 +91,7 @@ public class NotificationListener {
                     // Anything committed while the listener was away is found by this poll.
                     onNotification.run();
                     onControl.run();
-                    while (running) {
+                    while (running.get()) {
                         List<String> payloads = dialect.awaitNotification(connection, WAIT_MILLIS);
                         if (payloads.contains(Dialect.CONTROL)) {
                             onControl.run();
@@ -106,7 +109,7 @@ public class NotificationListener {
                 stats.listenerFailed();
                 LOG.log(Level.WARNING, "background-tasks cannot wait for database notifications on this server; "
                         + "this node finds tasks committed on other nodes by polling only", e);
-                running = false;
+                running.set(false);
             } catch (SQLException | RuntimeException e) {
                 stats.listenerFailed();
                 if (!failing) {
@@ -114,7 +117,7 @@ public class NotificationListener {
                             + "reconnects", e);
                     failing = true;
                 }
-                pause();
+                pause(running);
             }
         }
     }
@@ -128,12 +131,12 @@ public class NotificationListener {
         }
     }
 
-    private void pause() {
+    private static void pause(AtomicBoolean running) {
         try {
             Thread.sleep(RECONNECT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+            running.set(false);
         }
     }
 }

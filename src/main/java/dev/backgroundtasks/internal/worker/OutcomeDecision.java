@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.worker;
 
+import dev.backgroundtasks.internal.enqueue.Enqueuer;
 import dev.backgroundtasks.internal.store.dialect.Finished;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity.Outcome;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
@@ -62,6 +63,22 @@ sealed interface OutcomeDecision {
             return new Retry(now.plus(wait), f.error());
         }
         return new Archive(Outcome.FAILED, null, f.error(), now, next(claimed, now, false));
+    }
+
+    /**
+     * A cron task's run stored under a schedule this node's code no longer declares (written by
+     * another version, or before a deploy that changed it) is followed under the declared one: the
+     * next run this node stores carries the declared schedule, so a changed cron takes effect at the
+     * first run a new node finishes, not at the next restart.
+     *
+     * @param declared the schedule this node declares for the task, or null when it declares none
+     */
+    static void followDeclaredSchedule(TaskEntity claimed, String declared) {
+        if (declared != null && claimed.getSchedule() != null
+                && (Enqueuer.CRON_KEY_PREFIX + claimed.getTaskName()).equals(claimed.getDedupeKey())
+                && !declared.equals(claimed.getSchedule())) {
+            claimed.setSchedule(declared);
+        }
     }
 
     private static Instant next(TaskEntity claimed, Instant ended, boolean cancelled) {

@@ -6,6 +6,7 @@ import dev.backgroundtasks.internal.config.RetrySettings;
 import dev.backgroundtasks.internal.store.OutcomeWrites;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.task.TaskRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,9 @@ public class OutcomeRecorder {
     OutcomeEvents events;
 
     @Inject
+    TaskRegistry registry;
+
+    @Inject
     RetrySettings retrySettings;
 
     @Inject
@@ -61,6 +65,7 @@ public class OutcomeRecorder {
      */
     Instant record(TaskEntity claimed, Instant startedAt, Attempt attempt, boolean cancelRequested) {
         try {
+            OutcomeDecision.followDeclaredSchedule(claimed, declaredSchedule(claimed.getTaskName()));
             OutcomeDecision decision = OutcomeDecision.of(claimed, startedAt, attempt, cancelRequested, clock.instant(),
                     retryPolicy);
             if (decision instanceof OutcomeDecision.Batch batch) {
@@ -81,6 +86,11 @@ public class OutcomeRecorder {
             LOG.log(Level.WARNING, "Could not store the outcome of task " + claimed.label() + "; it runs again once its lease expires", e);
             return null;
         }
+    }
+
+    /** The schedule this node's code declares for a cron task, or null. */
+    String declaredSchedule(String taskName) {
+        return registry.byName(taskName).filter(t -> t.cron() != null).map(t -> t.cron().text()).orElse(null);
     }
 
     /** Gives back a claim whose task never started; false when the claim was already gone. */

@@ -54,7 +54,9 @@ public class RescueBatch {
     }
 
     static String reason(TaskEntity row, Instant now) {
-        String end = row.getAttempts() >= row.getMaxAttempts() ? "no attempts left" : "released for another attempt";
+        String end = row.getAttempts() >= row.getMaxAttempts()
+                ? "no attempts left (a claim is an attempt, whether or not its task had started)"
+                : "released for another attempt";
         return "Lease of node " + row.getLockedBy() + " expired at " + row.getLockedUntil() + " during attempt "
                 + row.getAttempts() + " of " + row.getMaxAttempts() + " (rescued at " + now + "); " + end;
     }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -124,8 +125,12 @@ public class Worker {
     private volatile boolean running;
     private Thread loopThread;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
-    /** The timeout watch runs until the drain is over: tasks still running at a stop keep their timeouts. */
-    private volatile boolean watching;
+    /**
+     * Whether this start's timeout watch goes on: until the drain is over, so tasks still running at
+     * a stop keep their timeouts. One per start, so a watch that has not yet seen a stop never goes
+     * on under the next start.
+     */
+    private AtomicBoolean watching = new AtomicBoolean();
 
     /** Starts the worker; called once when the application starts and the worker is enabled. */
     public synchronized void start() {
@@ -159,11 +164,12 @@ public class Worker {
                 leaseSettings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::refresh, START_DELAY.toMillis(),
                 controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
-        watching = true;
-        Thread watch = threads.newThread(() -> watchTimeouts(timeouts));
-        watch.setName("background-tasks-timeouts");
-        watch.setDaemon(true);
-        watch.start();
+        AtomicBoolean watch = new AtomicBoolean(true);
+        watching = watch;
+        Thread watcher = threads.newThread(() -> watchTimeouts(timeouts, watch));
+        watcher.setName("background-tasks-timeouts");
+        watcher.setDaemon(true);
+        watcher.start();
         LOG.info(() -> "background-tasks worker started on node " + node.nodeId() + ": "
                 + (claimSettings.servesEveryQueue() ? "every queue, concurrency " + claimSettings.concurrency()
                 : "queues " + claimSettings.queues()) + ", poll interval " + claimSettings.pollInterval()
@@ -195,7 +201,7 @@ public class Worker {
         while (!p.slots().isEmpty() && ticker.nanoTime() - deadline < 0) {
             sleep(20);
         }
-        watching = false;
+        watching.set(false);
         // The application is going away: whatever still runs is asked to stop now, and its row is
         // left to its lease.
         p.slots().all().forEach(Execution::interrupt);
@@ -244,8 +250,8 @@ public class Worker {
      * scheduler, whose threads the rescue and the refresh may hold while the database hangs.
      * Nothing may leave it but the end of the watch.
      */
-    private void watchTimeouts(TimeoutWatch timeouts) {
-        while (watching) {
+    private void watchTimeouts(TimeoutWatch timeouts, AtomicBoolean watching) {
+        while (watching.get()) {
             try {
                 timeouts.checkOnce();
             } catch (RuntimeException | Error e) {

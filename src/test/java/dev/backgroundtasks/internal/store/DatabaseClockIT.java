@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.store;
 
+import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.store.dialect.ScratchDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,11 +20,8 @@ class DatabaseClockIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
-    void readsTheDatabasesClockAndCarriesItForwardOnTheTicker(String name) throws Exception {
-        ScratchDatabase scratch = ScratchDatabase.on(name);
-        AtomicLong nanos = new AtomicLong(1_000_000_000L);
-        DatabaseClock clock = new DatabaseClock(new Database(scratch.dataSource()), nanos::get);
-
+    void readsTheDatabasesClockLowNeverHigh(String name) throws Exception {
+        DatabaseClock clock = new DatabaseClock(new Database(ScratchDatabase.on(name).dataSource()), Ticker.SYSTEM);
         Instant before = Instant.now();
         Duration skew = clock.synchronize();
         Instant read = clock.now();
@@ -33,9 +31,28 @@ class DatabaseClockIT {
         assertTrue(!read.isBefore(before.minusMillis(2)) && !read.isAfter(after.plusMillis(2)),
                 name + ": read " + read + " between " + before + " and " + after);
         assertTrue(skew.abs().compareTo(Duration.ofMillis(100)) < 0, name + ": skew " + skew);
-        // Only the ticker moves it between readings: the node's wall clock takes no part.
+        // It reads low, never high: a task claimed on it is never early by the database's clock (here, the machine's).
+        for (int i = 0; i < 1_000; i++) {
+            Instant estimate = clock.now();
+            Instant machine = Instant.now();
+            assertTrue(!estimate.isAfter(machine), name + ": read " + estimate + " ahead of " + machine);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void betweenReadingsOnlyTheTickerMovesIt(String name) throws Exception {
+        AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        DatabaseClock clock = new DatabaseClock(new Database(ScratchDatabase.on(name).dataSource()), nanos::get);
+        clock.synchronize();
+        Instant read = clock.now();
         nanos.addAndGet(Duration.ofSeconds(90).toNanos());
-        assertEquals(read.plusSeconds(90), clock.now());
+        // 90 s on the ticker, less the most the clocks can drift apart in 90 s (500 millionths: 45 ms).
+        assertEquals(read.plusSeconds(90).minusMillis(45), clock.now(), "the node's wall clock takes no part");
         assertEquals(clock.now(), clock.clock().instant());
+        // Nothing takes it back from a time it told: not a ticker read back, nor a lower reading.
+        Instant told = clock.now();
+        nanos.addAndGet(-Duration.ofSeconds(90).toNanos());
+        assertEquals(told, clock.now(), "never back");
     }
 }

@@ -121,4 +121,25 @@ class OutcomeDecisionTest {
         var skipped = assertInstanceOf(OutcomeDecision.Archive.class, decide(cron, new Attempt.Cancelled("stopped")));
         assertEquals(Instant.parse("2026-12-01T11:00:00Z"), skipped.nextRun());
     }
+
+    /** S4: a cron task's run follows the schedule this node declares; other rows keep their own. */
+    @Test
+    void aCronRunStoredUnderAnOlderScheduleFollowsTheDeclaredOne() {
+        TaskEntity cron = ClaimedRows.claimed(8, "default", 1, 3);
+        cron.setTaskName("report");
+        cron.setDedupeKey("cron:report");
+        cron.setSchedule("cron UTC 30 * * * *");
+        OutcomeDecision.followDeclaredSchedule(cron, "cron UTC 0 * * * *");
+        assertEquals("cron UTC 0 * * * *", cron.getSchedule());
+        var next = assertInstanceOf(OutcomeDecision.Archive.class, decide(cron, new Attempt.Succeeded("1", null)));
+        assertEquals(Instant.parse("2026-12-01T11:00:00Z"), next.nextRun(), "on the declared schedule");
+
+        TaskEntity repeat = ClaimedRows.claimed(9, "default", 1, 3);
+        repeat.setTaskName("report");
+        repeat.setSchedule("every PT1H");
+        OutcomeDecision.followDeclaredSchedule(repeat, "cron UTC 0 * * * *");
+        assertEquals("every PT1H", repeat.getSchedule(), "a repeat a caller asked for is the caller's");
+        OutcomeDecision.followDeclaredSchedule(cron, null);
+        assertEquals("cron UTC 0 * * * *", cron.getSchedule(), "a node that declares no cron for it changes nothing");
+    }
 }

@@ -106,6 +106,13 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
         throw new IllegalStateException(name() + " has no notifications; check notifySql() first");
     }
 
+    /**
+     * Pauses or resumes a queue, whether or not it has a row yet, in one statement, so that two
+     * nodes pausing a new queue at once both succeed. Parameters, numbered: 1 queue, 2 paused,
+     * 3 changed at.
+     */
+    String setPausedSql();
+
     /** The statement that reads one new id from {@code background_task_seq}, used as the id itself. */
     String nextIdSql();
 

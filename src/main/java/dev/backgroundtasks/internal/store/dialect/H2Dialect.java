@@ -144,6 +144,11 @@ public final class H2Dialect extends LockingDialect {
             "WHEN MATCHED AND t.locked_by IS NULL THEN UPDATE SET run_at = ?6, params = ?3, priority = ?5";
 
     @Override
+    public String setPausedSql() {
+        return "MERGE INTO background_task_queue (queue, paused, changed_at) KEY (queue) VALUES (?1, ?2, ?3)";
+    }
+
+    @Override
     public String databaseTimeSql() {
         return "SELECT EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(6))";
     }

@@ -148,6 +148,12 @@ public final class MariaDbDialect extends LockingDialect {
                 priority = IF(locked_by IS NULL, VALUES(priority), priority)""";
 
     @Override
+    public String setPausedSql() {
+        return "INSERT INTO background_task_queue (queue, paused, changed_at) VALUES (?1, ?2, ?3) "
+                + "ON DUPLICATE KEY UPDATE paused = VALUES(paused), changed_at = VALUES(changed_at)";
+    }
+
+    @Override
     public String databaseTimeSql() {
         // Arithmetic on UTC values: no session time zone (nor its daylight-saving hour) takes part.
         return "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) / 1000000";

@@ -255,6 +255,12 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String setPausedSql() {
+        return "INSERT INTO background_task_queue (queue, paused, changed_at) VALUES (?1, ?2, ?3) "
+                + "ON CONFLICT (queue) DO UPDATE SET paused = EXCLUDED.paused, changed_at = EXCLUDED.changed_at";
+    }
+
+    @Override
     public String databaseTimeSql() {
         return "SELECT EXTRACT(EPOCH FROM clock_timestamp())";
     }

@@ -73,7 +73,7 @@ public class ContainerResources {
     @Produces
     @Library
     public TransactionSynchronizationRegistry transactions() {
-        return lookup(ResourceSettings.TRANSACTION_REGISTRY, TransactionSynchronizationRegistry.class);
+        return lookup(names.transactionRegistry(), TransactionSynchronizationRegistry.class);
     }
 
     /**

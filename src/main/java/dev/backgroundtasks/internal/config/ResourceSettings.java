@@ -2,14 +2,19 @@ package dev.backgroundtasks.internal.config;
 
 /**
  * The JNDI names of the container resources the library uses ({@code background-tasks.worker.executor},
- * {@code …scheduler}, {@code …thread-factory}); {@link ContainerResources} looks them up.
+ * {@code …scheduler}, {@code …thread-factory}, {@code background-tasks.datasource}, {@code
+ * …transaction-registry}); {@link ContainerResources} looks them up. Where {@code java:comp} is not the library's (its jar in an
+ * EAR's {@code lib/} on WildFly), they are set to the server's global names.
  *
- * @param executor      the managed executor for asynchronous enqueues and completion stages
- * @param scheduler     the managed scheduled executor for the poll, rescue and refresh timers
- * @param threadFactory the managed thread factory for the worker's own threads
- * @param dataSource    the datasource holding the task tables, the one the persistence unit uses
+ * @param executor            the managed executor for asynchronous enqueues and completion stages
+ * @param scheduler           the managed scheduled executor for the poll, rescue and refresh timers
+ * @param threadFactory       the managed thread factory for the worker's own threads
+ * @param dataSource          the datasource holding the task tables: the one the persistence unit
+ *                            uses, under a name the library can look up
+ * @param transactionRegistry the transaction synchronization registry
  */
-public record ResourceSettings(String executor, String scheduler, String threadFactory, String dataSource) {
+public record ResourceSettings(String executor, String scheduler, String threadFactory, String dataSource,
+                               String transactionRegistry) {
 
     public static final String EXECUTOR_DEFAULT = "java:comp/DefaultManagedExecutorService";
     public static final String SCHEDULER_DEFAULT = "java:comp/DefaultManagedScheduledExecutorService";
@@ -17,7 +22,7 @@ public record ResourceSettings(String executor, String scheduler, String threadF
     /** The default datasource every Jakarta EE server provides; the library's persistence unit names it too. */
     public static final String DATA_SOURCE_DEFAULT = "java:comp/DefaultDataSource";
     /** Where every Jakarta EE server binds its transaction synchronization registry. */
-    public static final String TRANSACTION_REGISTRY = "java:comp/TransactionSynchronizationRegistry";
+    public static final String TRANSACTION_REGISTRY_DEFAULT = "java:comp/TransactionSynchronizationRegistry";
 
     /** Reads the resource names. */
     public static ResourceSettings read(ConfigReader config) {
@@ -25,6 +30,7 @@ public record ResourceSettings(String executor, String scheduler, String threadF
                 config.string("worker.executor", EXECUTOR_DEFAULT),
                 config.string("worker.scheduler", SCHEDULER_DEFAULT),
                 config.string("worker.thread-factory", THREAD_FACTORY_DEFAULT),
-                DATA_SOURCE_DEFAULT);
+                config.string("datasource", DATA_SOURCE_DEFAULT),
+                config.string("transaction-registry", TRANSACTION_REGISTRY_DEFAULT));
     }
 }

@@ -2,6 +2,7 @@ package dev.backgroundtasks.internal.worker;
 
 import dev.backgroundtasks.internal.config.Ticker;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -44,5 +45,25 @@ final class TimeoutWatch {
             }
         }
         return late;
+    }
+
+    /**
+     * The watch's own thread: a check every {@link #CHECK_MILLIS} while {@code watching} holds (the
+     * worker clears it once its drain is over). Nothing may end it but that: a check that throws is
+     * logged, an interrupt ignored.
+     */
+    void watch(AtomicBoolean watching, FailureLog failures) {
+        while (watching.get()) {
+            try {
+                checkOnce();
+            } catch (RuntimeException | Error e) {
+                failures.failed("could not check running tasks against their timeouts", e);
+            }
+            try {
+                Thread.sleep(CHECK_MILLIS);
+            } catch (InterruptedException e) {
+                // Not a stop: only the end of the drain ends the watch.
+            }
+        }
     }
 }

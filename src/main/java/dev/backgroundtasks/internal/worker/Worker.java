@@ -166,7 +166,7 @@ public class Worker {
                 controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
         AtomicBoolean watch = new AtomicBoolean(true);
         watching = watch;
-        Thread watcher = threads.newThread(() -> watchTimeouts(timeouts, watch));
+        Thread watcher = threads.newThread(() -> timeouts.watch(watch, failures));
         watcher.setName("background-tasks-timeouts");
         watcher.setDaemon(true);
         watcher.start();
@@ -242,26 +242,6 @@ public class Worker {
         if (p != null) {
             p.slots().cancel(request.taskId());
             p.loop().wake();
-        }
-    }
-
-    /**
-     * The timeout watch's own thread, every {@link TimeoutWatch#CHECK_MILLIS}: not the managed
-     * scheduler, whose threads the rescue and the refresh may hold while the database hangs.
-     * Nothing may leave it but the end of the watch.
-     */
-    private void watchTimeouts(TimeoutWatch timeouts, AtomicBoolean watching) {
-        while (watching.get()) {
-            try {
-                timeouts.checkOnce();
-            } catch (RuntimeException | Error e) {
-                parts.failures().failed("could not check running tasks against their timeouts", e);
-            }
-            try {
-                Thread.sleep(TimeoutWatch.CHECK_MILLIS);
-            } catch (InterruptedException e) {
-                // Not a stop: only the end of the drain ends the watch.
-            }
         }
     }
 

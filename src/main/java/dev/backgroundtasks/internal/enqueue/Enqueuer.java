@@ -73,7 +73,7 @@ public class Enqueuer {
                 throw new IllegalArgumentException("Task options: repeatUntil " + call.repeatUntil()
                         + " is before the first run at " + runAt);
             }
-            row.setSchedule(new Schedule.Every(call.repeatEvery(), call.repeatUntil(), runAt).text());
+            row.setSchedule(new Schedule.Every(call.repeatEvery(), call.repeatUntil()).text());
         }
         row.setMaxRunning(task.cap());
         return row;

@@ -65,16 +65,10 @@ public sealed interface Schedule {
         if (t.startsWith("every ")) {
             String rest = t.substring("every ".length()).strip();
             int until = rest.indexOf(" until ");
-            Instant end = null;
             try {
-                if (until >= 0) {
-                    end = Instant.parse(rest.substring(until + " until ".length()).strip());
-                    rest = rest.substring(0, until).strip();
-                }
-                int from = rest.indexOf(" from ");
-                Instant origin = from < 0 ? null : Instant.parse(rest.substring(from + " from ".length()).strip());
-                Duration interval = Duration.parse(from < 0 ? rest : rest.substring(0, from).strip());
-                return new Every(interval, end, origin);
+                Duration interval = Duration.parse(until < 0 ? rest : rest.substring(0, until).strip());
+                Instant end = until < 0 ? null : Instant.parse(rest.substring(until + " until ".length()).strip());
+                return new Every(interval, end);
             } catch (DateTimeException e) {
                 throw new IllegalArgumentException("Not a schedule: '" + text + "': " + e.getMessage(), e);
             }
@@ -91,15 +85,12 @@ public sealed interface Schedule {
     }
 
     /**
-     * Every {@code interval} on a grid from {@code from}, the first scheduled time.
+     * Every {@code interval} from the first scheduled time.
      *
      * @param interval the distance between scheduled times
      * @param until    no run is scheduled after this; null for no end
-     * @param from     the grid's origin, kept with the schedule so that a run a retry, a run-now or
-     *                 a rescheduling moved off the grid is followed by one back on it; null (a
-     *                 schedule stored without one) takes each run's own scheduled time as the origin
      */
-    record Every(Duration interval, Instant until, Instant from) implements Schedule {
+    record Every(Duration interval, Instant until) implements Schedule {
 
         public Every {
             if (interval.isZero() || interval.isNegative()) {
@@ -109,19 +100,17 @@ public sealed interface Schedule {
 
         @Override
         public String text() {
-            return "every " + interval + (from == null ? "" : " from " + from) + (until == null ? "" : " until " + until);
+            return "every " + interval + (until == null ? "" : " until " + until);
         }
 
         @Override
         public Optional<Instant> next(Instant scheduled, Instant ended) {
-            Instant origin = from != null ? from : scheduled;
-            Instant after = ended.isAfter(scheduled) ? ended : scheduled;
-            // The first point of the grid strictly after the run's end (or its scheduled time).
             long steps = 1;
-            if (after.isAfter(origin)) {
-                steps = Math.max(1, Duration.between(origin, after).toNanos() / interval.toNanos() + 1);
+            if (ended.isAfter(scheduled)) {
+                // The first point of the grid strictly after the end of the run.
+                steps = Math.max(1, Duration.between(scheduled, ended).toNanos() / interval.toNanos() + 1);
             }
-            Instant next = origin.plus(interval.multipliedBy(steps));
+            Instant next = scheduled.plus(interval.multipliedBy(steps));
             return until != null && next.isAfter(until) ? Optional.empty() : Optional.of(next);
         }
     }

@@ -266,13 +266,14 @@ class FailureIT {
     }
 
     /**
-     * R5: a capped task (one at a time) overruns its 1 s timeout by 1.5 s, ignoring the interrupt:
-     * its row stays claimed, and counts against the cap, until its thread ends, so the retry starts
-     * only after the first run ended; the two runs never overlap.
+     * R5: a capped task (one at a time) overruns its 1 s timeout by 4 s, ignoring the interrupt, past
+     * the lease it was claimed with (timeout plus a 2 s grace): its node renews the claim, so its row
+     * stays claimed, and counts against the cap, until its thread ends. The retry starts only after
+     * the first run ended; the two runs never overlap.
      */
     @Test
     void aCappedTaskPastItsTimeoutCountsAgainstItsCapUntilItsThreadEnds() {
-        TaskId id = queue.enqueue("failing.overrun", "overrun", 2_500L);
+        TaskId id = queue.enqueue("failing.overrun", "overrun", 5_000L);
         TaskInfo done = awaitFinished(id, Duration.ofSeconds(20));
         assertEquals(TaskState.SUCCEEDED, done.state());
         assertEquals(2, done.attempts());

@@ -20,9 +20,12 @@ import java.util.List;
 @ApplicationScoped
 public class ClaimQueries {
 
-    /** The cap the waiting runs of a task were stored with, for a node that does not cap it itself. */
-    static final String STORED_CAP =
-            "SELECT MAX(max_running) FROM background_task WHERE task_name = ? AND max_running IS NOT NULL AND locked_by IS NULL";
+    /**
+     * The cap the next waiting run of a task was stored with, for a node that does not cap the task
+     * itself: the first row of the capped index for the task, not a read of its whole backlog.
+     */
+    static final String STORED_CAP = "SELECT max_running FROM background_task WHERE task_name = ? AND max_running IS NOT NULL "
+            + "AND locked_by IS NULL ORDER BY priority DESC, run_at, id LIMIT 1";
     /** Serialises the claims of one capped task across nodes; a node that finds it held claims nothing this round. */
     static final String LOCK_CAP = "SELECT task_name FROM background_task_cap WHERE task_name = ? FOR UPDATE SKIP LOCKED";
     /** Claimed runs of one capped task on every node, through {@code background_task_capped}. */

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The one clock every node reads leases, due times and outcomes on: the database's. It is read
  * from the database now and then ({@link #synchronize()}) and carried forward between readings by
  * the monotonic ticker, so a node whose wall clock is wrong, or is set while it runs, still writes
- * and compares the times every other node does. It reads low rather than high: a reading is taken
- * as of the start of its round trip, so this clock is never ahead of the database's, and a task is
+ * and compares the times every other node does. It reads low rather than high: a reading is dated
+ * at the end of its round trip, so this clock is never ahead of the database's, and a task is
  * never claimed before the database's clock has reached its time. Until the first reading succeeds
  * it is the node's own clock.
  *
@@ -102,14 +102,12 @@ public class DatabaseClock {
      */
     public Instant now() {
         Reading r = reading;
-        long estimate;
         if (r == null) {
-            Instant own = Instant.now();
-            estimate = own.getEpochSecond() * NANOS + own.getNano();
-        } else {
-            long elapsed = ticker.nanoTime() - r.nanos();
-            estimate = r.atNanos() + elapsed - elapsed / 1_000_000 * MAX_DRIFT_PPM;
+            // Not remembered: a node's own clock may be ahead, and the first reading must not wait for it.
+            return Instant.now();
         }
+        long elapsed = ticker.nanoTime() - r.nanos();
+        long estimate = r.atNanos() + elapsed - elapsed / 1_000_000 * MAX_DRIFT_PPM;
         long at = last.accumulateAndGet(estimate, Math::max);
         return Instant.ofEpochSecond(Math.floorDiv(at, NANOS), Math.floorMod(at, NANOS));
     }
@@ -138,13 +136,13 @@ public class DatabaseClock {
         return Duration.between(now(), Instant.now());
     }
 
-    /** The database's time, from its seconds since the epoch (rounded down to the microsecond: low, never high). */
+    /** The database's time, from its whole microseconds since the epoch. */
     private static Instant read(PreparedStatement time) throws SQLException {
         try (ResultSet row = time.executeQuery()) {
             if (!row.next() || row.getBigDecimal(1) == null) {
                 throw new SQLException("The database did not tell its time");
             }
-            BigDecimal micros = row.getBigDecimal(1).movePointRight(6).setScale(0, RoundingMode.FLOOR);
+            BigDecimal micros = row.getBigDecimal(1).setScale(0, RoundingMode.FLOOR);
             return Instant.EPOCH.plus(micros.longValueExact(), ChronoUnit.MICROS);
         }
     }

@@ -32,6 +32,10 @@ public class OutcomeWrites {
             UPDATE background_task
                SET locked_by = NULL, locked_until = NULL, run_at = ?4, last_error = ?5
              WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3""";
+    static final String FENCED_RENEW = """
+            UPDATE background_task
+               SET locked_until = ?4
+             WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3""";
     static final String FENCED_RELEASE = """
             UPDATE background_task
                SET locked_by = NULL, locked_until = NULL, attempts = attempts - 1
@@ -107,6 +111,15 @@ public class OutcomeWrites {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean release(TaskEntity claimed) {
         return fenced(FENCED_RELEASE, claimed).executeUpdate() == 1;
+    }
+
+    /**
+     * Extends a claim whose task still runs past its timeout to {@code until}, so no node takes it
+     * back while its thread goes on; false when the claim was already gone.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean renew(TaskEntity claimed, Instant until) {
+        return fenced(FENCED_RENEW, claimed).setParameter(4, UtcInstantConverter.toUtc(until)).executeUpdate() == 1;
     }
 
     private Query fenced(String sql, TaskEntity claimed) {

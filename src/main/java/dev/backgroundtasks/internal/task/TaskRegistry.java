@@ -56,6 +56,11 @@ public class TaskRegistry {
     }
 
     /** The task of a method an interceptor was invoked for, matching overrides by signature. */
+    /** The schedule, as stored, of the cron task named {@code name} in this deployment; null when it has none. */
+    public String declaredSchedule(String name) {
+        return byName(name).filter(t -> t.cron() != null).map(t -> t.cron().text()).orElse(null);
+    }
+
     public Optional<TaskDefinition> byMethod(Method method) {
         TaskDefinition exact = byMethod.get(method);
         if (exact != null) {

@@ -94,6 +94,11 @@ final class Execution implements TaskContext {
         return true;
     }
 
+    /** Whether a runner has begun the task and not settled it yet. */
+    boolean isRunning() {
+        return state.get() == RUNNING;
+    }
+
     /** Whether the run went past its timeout. */
     boolean hasTimedOut() {
         return timedOut;

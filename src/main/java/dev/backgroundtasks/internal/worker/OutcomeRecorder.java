@@ -65,7 +65,7 @@ public class OutcomeRecorder {
      */
     Instant record(TaskEntity claimed, Instant startedAt, Attempt attempt, boolean cancelRequested) {
         try {
-            OutcomeDecision.followDeclaredSchedule(claimed, declaredSchedule(claimed.getTaskName()));
+            OutcomeDecision.followDeclaredSchedule(claimed, registry.declaredSchedule(claimed.getTaskName()));
             OutcomeDecision decision = OutcomeDecision.of(claimed, startedAt, attempt, cancelRequested, clock.instant(),
                     retryPolicy);
             if (decision instanceof OutcomeDecision.Batch batch) {
@@ -88,9 +88,9 @@ public class OutcomeRecorder {
         }
     }
 
-    /** The schedule this node's code declares for a cron task, or null. */
-    String declaredSchedule(String taskName) {
-        return registry.byName(taskName).filter(t -> t.cron() != null).map(t -> t.cron().text()).orElse(null);
+    /** Extends the claim of a task still running past its timeout; false when it was already gone. */
+    boolean renew(TaskEntity claimed, Instant until) {
+        return writes.renew(claimed, until);
     }
 
     /** Gives back a claim whose task never started; false when the claim was already gone. */

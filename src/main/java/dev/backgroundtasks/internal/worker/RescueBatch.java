@@ -4,6 +4,7 @@ import dev.backgroundtasks.internal.store.OutcomeWrites;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import dev.backgroundtasks.internal.task.Schedule;
+import dev.backgroundtasks.internal.task.TaskRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -23,6 +24,9 @@ public class RescueBatch {
     @Inject
     OutcomeWrites writes;
 
+    @Inject
+    TaskRegistry registry;
+
     /**
      * What one batch did.
      *
@@ -39,6 +43,7 @@ public class RescueBatch {
         for (TaskEntity row : expired) {
             String why = reason(row, now);
             if (row.getAttempts() >= row.getMaxAttempts()) {
+                OutcomeDecision.followDeclaredSchedule(row, registry.declaredSchedule(row.getTaskName()));
                 CompletedTaskEntity done = CompletedTaskEntity.of(row);
                 done.setOutcome(CompletedTaskEntity.Outcome.FAILED);
                 done.setError(why);

@@ -19,14 +19,14 @@ import java.util.logging.Logger;
  * The runner threads, one per slot: each takes claimed tasks one at a time, runs them through the
  * {@link TaskInvoker} and hands the outcome on, until the worker stops. A task that ignores its
  * timeout's interrupt keeps its runner, and so its slot: no thread is ever added for it, so a
- * node's task threads never outnumber its slots. Threads of the managed thread factory, which carry the
- * application's context; not the managed executor: runners never return, and a server whose
- * default executor has a fixed pool and an unbounded queue (WildFly: twice the cores) would give
- * them every thread and leave the application's own asynchronous work queued forever.
+ * node's task threads never outnumber its slots. Threads of the managed thread factory, which
+ * carry the application's context; not the managed executor: runners never return, and a server
+ * whose default executor has a fixed pool and an unbounded queue (WildFly: twice the cores) would
+ * give them every thread and leave the application's own asynchronous work queued forever.
  *
- * <p>Threads: {@link #start} and {@link #startRunner()} from the worker's start and from the timeout
- * watch; each runner thread touches only the execution it took (whose settle decides races with the
- * timeout) and the slots, which are safe from any thread.
+ * <p>Threads: {@link #start} from the worker's start; each runner thread touches only the
+ * execution it took (whose monitor orders a timeout's interrupt before the runner's settle) and
+ * the slots, which are safe from any thread.
  */
 final class Runners {
 
@@ -47,12 +47,14 @@ final class Runners {
 
     /**
      * @param finish   stores an outcome and frees the slot; called on the runner's thread
-     * @param giveBack gives back a claim that waited past {@code grace} for a runner, unstarted, and frees its slot
+     * @param giveBack gives back a claim that waited past half of {@code grace} for a runner, unstarted, and frees its slot
      */
     Runners(ManagedThreadFactory threads, Slots slots, TaskInvoker invoker, Clock clock, Ticker ticker,
             BiConsumer<Execution, Attempt> finish, Consumer<Execution> giveBack, Duration grace) {
         this.giveBack = giveBack;
-        this.graceNanos = grace.toNanos();
+        // Half the grace: the other half covers the timeout's check, the interrupt, the outcome's
+        // write and the clock's error, all of which must fall within the lease.
+        this.graceNanos = grace.toNanos() / 2;
         this.threads = threads;
         this.slots = slots;
         this.invoker = invoker;

@@ -44,6 +44,23 @@ final class Settlement {
     }
 
     /**
+     * Renews the claims of the tasks here that run past their timeout, to {@code until}: such a
+     * task keeps its claim, and so its place against its cap, until its thread ends, however long
+     * that is. Its node dying ends the renewals, and its lease then expires as any other.
+     *
+     * @return how many claims it renewed
+     */
+    int renewOverdue(Instant until) {
+        int renewed = 0;
+        for (Execution execution : slots.all()) {
+            if (execution.hasTimedOut() && execution.isRunning() && recorder.renew(execution.task, until)) {
+                renewed++;
+            }
+        }
+        return renewed;
+    }
+
+    /**
      * A claim waited for a runner longer than its lease allows to start it: it goes back to the queue
      * unstarted, its attempt not counted, for this node or another to claim afresh.
      */
@@ -51,10 +68,10 @@ final class Settlement {
         TaskEntity task = execution.task;
         try {
             boolean given = recorder.release(task);
-            LOG.warning(() -> "Task " + task.label() + " waited for a runner past its lease grace; "
+            LOG.warning(() -> "Task " + task.label() + " waited for a runner past half its lease grace; "
                     + (given ? "given back unstarted" : "its claim was already gone"));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not give back task " + task.label() + ", which waited for a runner past its "
+            LOG.log(Level.WARNING, "Could not give back task " + task.label() + ", which waited for a runner past half its "
                     + "lease grace; it runs once its lease expires", e);
         } finally {
             slots.remove(execution);

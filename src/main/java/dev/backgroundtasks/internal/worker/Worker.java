@@ -34,8 +34,9 @@ import java.util.logging.Logger;
 /**
  * This node's worker: starts its parts with the application and stops them with it, draining
  * running tasks. The parts, each on its own thread: the {@link ClaimLoop}, the {@link Runners},
- * the {@link SuccessBatcher}, the {@link NotificationListener}, and timers on the managed scheduler
- * for the poll, the {@link TimeoutWatch}, the {@link Rescuer} and the {@link ControlRefresh}. It observes the call side's events
+ * the {@link SuccessBatcher}, the {@link NotificationListener}, the {@link TimeoutWatch}, and
+ * timers on the managed scheduler for the poll, the {@link Rescuer} (with the renewal of overdue
+ * tasks' claims) and the {@link ControlRefresh}. It observes the call side's events
  * ({@link TasksCommitted}, {@link ControlChanged}, {@link CancelRequested}) and joins a runner's
  * outcome to the slot it frees.
  *
@@ -118,7 +119,8 @@ public class Worker {
      * The parts of one start. Kept after a stop: a task still running after the drain stores its
      * outcome through them when it ends.
      */
-    private record Parts(Slots slots, ClaimLoop loop, Runners runners, ControlRefresh control, FailureLog failures) {
+    private record Parts(Slots slots, ClaimLoop loop, Runners runners, ControlRefresh control, FailureLog failures,
+                         Settlement settlement) {
     }
 
     private volatile Parts parts;
@@ -147,7 +149,7 @@ public class Worker {
         Runners runners = new Runners(threads, slots, invoker, clock, ticker, settlement::finish, settlement::giveBack,
                 leaseSettings.leaseGrace());
         TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, settlement::timedOut);
-        Parts p = new Parts(slots, loop, runners, control, failures);
+        Parts p = new Parts(slots, loop, runners, control, failures, settlement);
         parts = p;
         running = true;
 
@@ -245,8 +247,11 @@ public class Worker {
         }
     }
 
+    /** Every rescue interval: renews the claims of tasks running past their timeout here, then takes back expired ones. */
     private void rescue() {
         try {
+            parts.settlement().renewOverdue(clock.instant().plus(leaseSettings.leaseGrace())
+                    .plus(leaseSettings.rescueInterval()));
             if (rescuer.rescueOnce() > 0) {
                 wake();
             }

@@ -117,8 +117,8 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     String nextIdSql();
 
     /**
-     * The statement that reads the database's clock, in seconds since the epoch (a decimal with the
-     * database's fraction of a second): the one clock every node's leases and due times are read on.
+     * The statement that reads the database's clock, in whole microseconds since the epoch, rounded
+     * down: the one clock every node's leases and due times are read on.
      */
     String databaseTimeSql();
 

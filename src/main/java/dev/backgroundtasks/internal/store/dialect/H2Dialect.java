@@ -150,7 +150,7 @@ public final class H2Dialect extends LockingDialect {
 
     @Override
     public String databaseTimeSql() {
-        return "SELECT EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(6))";
+        return "SELECT FLOOR(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(6)) * 1000000)";
     }
 
     @Override

@@ -156,7 +156,7 @@ public final class MariaDbDialect extends LockingDialect {
     @Override
     public String databaseTimeSql() {
         // Arithmetic on UTC values: no session time zone (nor its daylight-saving hour) takes part.
-        return "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) / 1000000";
+        return "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))";
     }
 
     @Override

@@ -262,7 +262,7 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public String databaseTimeSql() {
-        return "SELECT EXTRACT(EPOCH FROM clock_timestamp())";
+        return "SELECT FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)";
     }
 
     @Override

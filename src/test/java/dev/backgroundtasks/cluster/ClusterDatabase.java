@@ -11,22 +11,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The database a cluster test's nodes share, read and written directly, as an operator would. */
-record ClusterDatabase(String url, String user, String password) {
+/**
+ * The database a cluster test's nodes (or a server's applications) share, read and written
+ * directly, as an operator would.
+ */
+public record ClusterDatabase(String url, String user, String password) {
 
-    /** The PostgreSQL test database of postgresql-test.asadmin. */
-    static final ClusterDatabase POSTGRESQL =
+    /** The PostgreSQL test database of postgresql-test.asadmin (and of the WildFly and Open Liberty test servers). */
+    public static final ClusterDatabase POSTGRESQL =
             new ClusterDatabase("jdbc:postgresql://127.0.0.1:5432/background_tasks_test", "postgres", "postgres");
 
     /** The MariaDB test database of mariadb-test.asadmin. */
     static final ClusterDatabase MARIADB =
             new ClusterDatabase("jdbc:mariadb://127.0.0.1:3306/background_tasks_test", "background_tasks", "background_tasks");
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
     }
 
-    long number(String query, Object... params) throws SQLException {
+    public long number(String query, Object... params) throws SQLException {
         try (Connection c = connect(); PreparedStatement s = c.prepareStatement(query)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);

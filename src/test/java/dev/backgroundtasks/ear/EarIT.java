@@ -1,5 +1,6 @@
 package dev.backgroundtasks.ear;
 
+import dev.backgroundtasks.cluster.ClusterDatabase;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -22,10 +23,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class EarIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(30);
-    private static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/background_tasks_test";
     /** Marks this run's tasks apart from earlier runs' archive rows. */
     private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
     private final HttpClient http = HttpClient.newHttpClient();
@@ -121,11 +117,6 @@ class EarIT {
     }
 
     private static long number(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(DATABASE, "postgres", "postgres");
-             PreparedStatement s = c.prepareStatement(sql);
-             ResultSet rows = s.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return ClusterDatabase.POSTGRESQL.number(sql);
     }
 }

@@ -95,12 +95,7 @@ public class FailingTasks {
     @Background(name = "failing.sleeper", timeout = "PT1S", maxAttempts = 1)
     public void sleeper(String key, long millis) {
         attempt(key);
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            interrupted.put(key, true);
-            Thread.currentThread().interrupt();
-        }
+        sleepNotingInterrupt(key, millis);
     }
 
     /** Ignores interrupts and keeps its thread for {@code millis}. */
@@ -109,14 +104,7 @@ public class FailingTasks {
         attempt(key);
         stubbornRunning.incrementAndGet();
         try {
-            long end = System.currentTimeMillis() + millis;
-            while (System.currentTimeMillis() < end) {
-                try {
-                    Thread.sleep(Math.max(1, end - System.currentTimeMillis()));
-                } catch (InterruptedException ignored) {
-                    interrupted.put(key, true);
-                }
-            }
+            holdIgnoringInterrupts(key, millis);
         } finally {
             stubbornRunning.decrementAndGet();
         }
@@ -132,6 +120,19 @@ public class FailingTasks {
         if (n > 1) {
             return;
         }
+        holdIgnoringInterrupts(key, millis);
+        effects.record(key + "-end", System.currentTimeMillis() + ":" + n);
+    }
+
+    /** Sleeps well within its timeout, and notices an interrupt. */
+    @Background(name = "failing.patient", timeout = "PT1M", maxAttempts = 1)
+    public void patient(String key, long millis) {
+        attempt(key);
+        sleepNotingInterrupt(key, millis);
+    }
+
+    /** Keeps the thread for {@code millis} whatever interrupts it, noting that one did. */
+    private void holdIgnoringInterrupts(String key, long millis) {
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
             try {
@@ -140,17 +141,15 @@ public class FailingTasks {
                 interrupted.put(key, true);
             }
         }
-        effects.record(key + "-end", System.currentTimeMillis() + ":" + n);
     }
 
-    /** Sleeps well within its timeout, and notices an interrupt. */
-    @Background(name = "failing.patient", timeout = "PT1M", maxAttempts = 1)
-    public void patient(String key, long millis) {
-        attempt(key);
+    /** Sleeps {@code millis} or until interrupted, noting the interrupt and keeping it set. */
+    private void sleepNotingInterrupt(String key, long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             interrupted.put(key, true);
+            Thread.currentThread().interrupt();
         }
     }
 

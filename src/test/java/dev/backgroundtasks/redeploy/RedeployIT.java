@@ -1,5 +1,6 @@
 package dev.backgroundtasks.redeploy;
 
+import dev.backgroundtasks.cluster.ClusterDatabase;
 import dev.backgroundtasks.it.Deployments;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -21,9 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -46,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedeployIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(30);
-    private static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/background_tasks_test";
     private final HttpClient http = HttpClient.newHttpClient();
 
     @ArquillianResource
@@ -68,7 +66,7 @@ class RedeployIT {
 
     @AfterAll
     static void forgetLeftovers() throws SQLException {
-        try (Connection c = DriverManager.getConnection(DATABASE, "postgres", "postgres");
+        try (Connection c = ClusterDatabase.POSTGRESQL.connect();
              PreparedStatement s = c.prepareStatement("DELETE FROM background_task WHERE task_name LIKE 'redeploy.%'")) {
             s.executeUpdate();
         }
@@ -122,11 +120,6 @@ class RedeployIT {
     }
 
     private static long number(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(DATABASE, "postgres", "postgres");
-             PreparedStatement s = c.prepareStatement(sql);
-             ResultSet rows = s.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return ClusterDatabase.POSTGRESQL.number(sql);
     }
 }

@@ -45,11 +45,12 @@ public class DatabaseClock {
     static final int ROUND_TRIPS = 3;
 
     /**
-     * The most a node's monotonic clock and the database's clock drift apart, in millionths: the
-     * fastest a time daemon slews a clock. Carried forward from a reading, this clock runs that much
-     * slow, so drift never takes it past the database's.
+     * How far a node's monotonic clock and the database's clock are taken to drift apart, in
+     * millionths: well above what disciplined clocks drift. Carried forward from a reading (renewed
+     * every few seconds), this clock runs that much slow, so drift does not take it past the
+     * database's.
      */
-    static final long MAX_DRIFT_PPM = 500;
+    static final long MAX_DRIFT_PPM = 100;
     private static final long NANOS = 1_000_000_000L;
 
     /**

@@ -41,6 +41,8 @@ final class ClaimLoop {
     private final ClaimSizing sizing;
     private final BooleanSupplier archiveBackedUp;
     private final Supplier<Set<String>> capped;
+    /** Which capped task claims first in the next turn; the claim loop's thread only. */
+    private int cappedTurn;
     private final Supplier<Set<String>> paused;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
@@ -185,7 +187,11 @@ final class ClaimLoop {
         int left = target.free();
         // Capped tasks first: their caps bound the slots they can take, and a backlog of uncapped
         // work fills every claim, which would keep them waiting whatever their priority.
-        for (ClaimScope.Cap cap : scope.caps(capped.get())) {
+        // Capped tasks take turns at claiming first, so no capped task's backlog keeps another waiting.
+        List<ClaimScope.Cap> caps = scope.caps(capped.get());
+        int first = caps.isEmpty() ? 0 : Math.floorMod(cappedTurn++, caps.size());
+        for (int i = 0; i < caps.size(); i++) {
+            ClaimScope.Cap cap = caps.get((first + i) % caps.size());
             if (left <= 0) {
                 return true;
             }

@@ -39,7 +39,7 @@ public class Lifecycle {
 
     private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
     /** How often the database's clock is read again. */
-    static final Duration CLOCK_READING = Duration.ofSeconds(30);
+    static final Duration CLOCK_READING = Duration.ofSeconds(10);
     /** A difference between this node's clock and the database's worth a warning. */
     static final Duration NOTABLE_SKEW = Duration.ofSeconds(1);
     /** The longest wait between two attempts at preparing capped and cron tasks. */

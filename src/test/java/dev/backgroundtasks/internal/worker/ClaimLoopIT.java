@@ -86,7 +86,7 @@ class ClaimLoopIT {
     private ClaimLoop loop(int concurrency, Map<String, Integer> queues, int batchSize, Map<String, Integer> caps) {
         ClaimSettings settings = new ClaimSettings(concurrency, queues, Duration.ofSeconds(1), batchSize, false);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        ClaimScope scope = new ClaimScope(NODE, Duration.ofMinutes(1), List.of("plain", "capped.x"), caps, false);
+        ClaimScope scope = new ClaimScope(NODE, Duration.ofMinutes(1), List.of("plain", "capped.x", "capped.y"), caps, false);
         return new ClaimLoop(settings, scope, claims, slots, backedUp::get,
                 () -> paused, () -> cappedInDatabase, scheduler, clock, ticker, new FailureLog(NODE, clock), Duration.ZERO);
     }
@@ -173,6 +173,33 @@ class ClaimLoopIT {
         assertEquals(2, claimedHere(), "claimed up to the cap the rows carry");
         loop.claimOnce(held);
         assertEquals(2, claimedHere(), "and no further");
+    }
+
+    /** S6: two capped tasks with backlogs take turns at claiming first; neither keeps the other waiting. */
+    @Test
+    void cappedTasksTakeTurnsAtClaimingFirst() throws Exception {
+        try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES ('capped.x'), ('capped.y')")) {
+            s.executeUpdate();
+        }
+        for (long id = 1; id <= 6; id++) {
+            insert(id, "capped.x", "default", 2, null);
+            insert(10 + id, "capped.y", "default", 2, null);
+        }
+        ClaimLoop loop = loop(2, Map.of(), 32, Map.of("capped.x", 2, "capped.y", 2));
+        List<String> firstClaimed = new ArrayList<>();
+        for (int turn = 0; turn < 4; turn++) {
+            loop.claimOnce(held);
+            List<Execution> claimed = new ArrayList<>(slots.all());
+            firstClaimed.add(claimed.get(0).task.getTaskName());
+            for (Execution e : claimed) {
+                slots.remove(e);
+                try (PreparedStatement done = sql.prepareStatement("DELETE FROM background_task WHERE id = ?")) {
+                    done.setLong(1, e.task.getId());
+                    done.executeUpdate();
+                }
+            }
+        }
+        assertEquals(List.of("capped.x", "capped.y", "capped.x", "capped.y"), firstClaimed);
     }
 
     @Test

@@ -77,22 +77,32 @@ public class DatabaseClock {
     @Produces
     @Library
     public Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
+        return new ReadingClock(ZoneOffset.UTC);
+    }
 
-            @Override
-            public Clock withZone(ZoneId zone) {
-                throw new UnsupportedOperationException("The database clock is UTC");
-            }
+    /** This clock in a zone; every zone tells the same instants. */
+    private final class ReadingClock extends Clock {
 
-            @Override
-            public Instant instant() {
-                return now();
-            }
-        };
+        private final ZoneId zone;
+
+        ReadingClock(ZoneId zone) {
+            this.zone = zone;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId other) {
+            return new ReadingClock(other);
+        }
+
+        @Override
+        public Instant instant() {
+            return now();
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +51,7 @@ class DatabaseClockIT {
         // 90 s on the ticker, less what the clocks are taken to drift apart in 90 s (100 millionths: 9 ms).
         assertEquals(read.plusSeconds(90).minusMillis(9), clock.now(), "the node's wall clock takes no part");
         assertEquals(clock.now(), clock.clock().instant());
+        assertEquals(clock.now(), clock.clock().withZone(ZoneId.of("Europe/Paris")).instant(), "every zone, the same instant");
         // Nothing takes it back from a time it told: not a ticker read back, nor a lower reading.
         Instant told = clock.now();
         nanos.addAndGet(-Duration.ofSeconds(90).toNanos());

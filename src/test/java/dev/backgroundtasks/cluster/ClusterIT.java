@@ -136,7 +136,14 @@ class ClusterIT {
     @Test
     @Order(4)
     void aPostgresCrashWhileTwoNodesRunLosesNoTaskAndRunsNoneTwice() throws Exception {
+        // A task of a name no node has (removed from the code): a node that starts says it leaves it waiting.
+        DB.sql("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, max_attempts, "
+                + "timeout_millis, created_at) VALUES (-7, 'ghost.task', '[]', 'default', 0, TIMESTAMP '2020-01-01 00:00:00', "
+                + "0, 3, 1000, TIMESTAMP '2020-01-01 00:00:00')");
         a = PayaraNode.start("a2", 18181, war, dir).awaitReady();
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.log().contains("waiting tasks of names this node does not have, "
+                + "which it leaves to nodes that have them: {ghost.task=1}"));
+        DB.sql("DELETE FROM background_task WHERE id = -7");
         a.post("cluster/steady?run=4&n=5000&millis=5");
         await().atMost(Duration.ofSeconds(60)).until(() -> DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 4") >= 1000);
         long beforeCrash = DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id = 4");

@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,6 +35,8 @@ public class TaskReads {
 
     static final String PAUSED_QUEUES = "SELECT queue FROM background_task_queue WHERE paused = TRUE";
     static final String CAPPED_TASKS = "SELECT task_name FROM background_task_cap";
+    static final String WAITING_BY_NAME =
+            "SELECT task_name, COUNT(*) FROM background_task WHERE locked_by IS NULL GROUP BY task_name ORDER BY task_name";
     static final String CANCEL_REQUESTED = "SELECT id FROM background_task WHERE locked_by = ? AND cancel_requested = TRUE";
 
     @PersistenceContext(unitName = Database.UNIT)
@@ -94,6 +98,20 @@ public class TaskReads {
     /** The queues paused now. */
     public Set<String> pausedQueues() {
         return new HashSet<>(strings(PAUSED_QUEUES, List.of()));
+    }
+
+    /** How many tasks wait under each task name: a whole read of the table, for start-up only. */
+    public Map<String, Long> waitingByName() {
+        try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(WAITING_BY_NAME);
+             ResultSet rows = statement.executeQuery()) {
+            Map<String, Long> waiting = new LinkedHashMap<>();
+            while (rows.next()) {
+                waiting.put(rows.getString(1), rows.getLong(2));
+            }
+            return waiting;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the task tables failed: " + e.getMessage(), e);
+        }
     }
 
     /** The tasks some node caps: those with a lock row, claimed one node at a time. */

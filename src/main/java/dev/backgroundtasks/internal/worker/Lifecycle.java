@@ -9,6 +9,7 @@ import dev.backgroundtasks.internal.enqueue.Enqueuer;
 import dev.backgroundtasks.internal.store.ControlWrites;
 import dev.backgroundtasks.internal.store.DatabaseClock;
 import dev.backgroundtasks.internal.store.SchemaInstaller;
+import dev.backgroundtasks.internal.store.TaskReads;
 import dev.backgroundtasks.internal.task.TaskDefinition;
 import dev.backgroundtasks.internal.task.TaskRegistry;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -23,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -70,6 +72,9 @@ public class Lifecycle {
 
     @Inject
     DatabaseClock clock;
+
+    @Inject
+    TaskReads reads;
 
     /** Looked up after the configuration and the resources are checked, so their errors come first. */
     @Inject
@@ -158,6 +163,7 @@ public class Lifecycle {
             if (attempt > 1) {
                 LOG.info(() -> "background-tasks prepared its capped and cron tasks at attempt " + attempt);
             }
+            reportTasksOfOtherNames();
             return;
         }
         long delay = Math.min(attempt, MAX_PREPARE_DELAY.toSeconds());
@@ -168,6 +174,25 @@ public class Lifecycle {
                     + "trying again in " + delay + " s. First failure, for " + first.getKey() + ":", first.getValue());
         }
         scheduler.get().schedule(() -> prepareTasks(attempt + 1), delay, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Says which waiting tasks this node will not run, because it has no task of their name: work
+     * for another application or version on the same tables, or a task removed from the code, which
+     * waits until someone cancels or deletes it.
+     */
+    private void reportTasksOfOtherNames() {
+        try {
+            Map<String, Long> others = new TreeMap<>(reads.waitingByName());
+            registry.all().forEach(t -> others.remove(t.name()));
+            if (!others.isEmpty()) {
+                LOG.warning(() -> "background-tasks: waiting tasks of names this node does not have, which it leaves "
+                        + "to nodes that have them: " + others + ". A task removed from the code waits until it is "
+                        + "cancelled or its row deleted");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "background-tasks could not count the waiting tasks by name", e);
+        }
     }
 
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {

@@ -328,7 +328,7 @@ class FailureIT {
             disabledReason = "LISTEN/NOTIFY is PostgreSQL's")
     void theListenersConnectionGoesBackToThePoolNoLongerListening() throws Exception {
         DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
-        await().atMost(PROMPTLY).until(() -> listeningBackends(dataSource) >= 1);
+        await().atMost(PROMPTLY).until(() -> listeningBackends() >= 1);
         worker.stop(Duration.ZERO);
         List<Connection> borrowed = new ArrayList<>();
         try {
@@ -348,18 +348,13 @@ class FailureIT {
             }
             worker.start();
         }
-        await().atMost(PROMPTLY).until(() -> listeningBackends(dataSource) >= 1);
+        await().atMost(PROMPTLY).until(() -> listeningBackends() >= 1);
     }
 
     /** Backends whose last statement subscribed them: the listener's, while it waits. */
-    private static int listeningBackends(DataSource dataSource) throws Exception {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity "
-                     + "WHERE datname = current_database() AND query = 'LISTEN background_tasks'");
-             ResultSet count = s.executeQuery()) {
-            count.next();
-            return count.getInt(1);
-        }
+    private long listeningBackends() {
+        return effects.number("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND query = 'LISTEN background_tasks'");
     }
 
     private static int terminateWaitingArchive(DataSource dataSource) throws Exception {

@@ -295,7 +295,7 @@ class SchedulingIT {
             }
             // Stored from another thread: a transaction on this one could share, and commit, the lock's connection.
             CompletableFuture<TaskId> second = queue.enqueueAsync("sched.note", keyed, "race", "second").toCompletableFuture();
-            await().atMost(PROMPTLY).until(() -> waitingHolderReads(dataSource) > 0);
+            await().atMost(PROMPTLY).until(() -> waitingHolderReads() > 0);
             // As a claim does: the holder starts and gives up its key.
             try (PreparedStatement start = claim.prepareStatement("UPDATE background_task SET dedupe_key = NULL, "
                     + "locked_by = 'elsewhere', attempts = attempts + 1 WHERE id = ?")) {
@@ -315,14 +315,10 @@ class SchedulingIT {
                 + "AND params LIKE '[\"race\"%'"));
     }
 
-    private static int waitingHolderReads(DataSource dataSource) throws Exception {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                     + "AND query LIKE '%dedupe_key = $1 FOR UPDATE%'");
-             ResultSet count = s.executeQuery()) {
-            count.next();
-            return count.getInt(1);
-        }
+    /** Enqueues whose read of a key's holder waits for a row lock. */
+    private long waitingHolderReads() {
+        return effects.number("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                + "AND query LIKE '%dedupe_key = $1 FOR UPDATE%'");
     }
 
     @Test

@@ -41,8 +41,10 @@ final class ClaimLoop {
     private final ClaimSizing sizing;
     private final BooleanSupplier archiveBackedUp;
     private final Supplier<Set<String>> capped;
-    /** Which capped task claims first in the next turn; the claim loop's thread only. */
+    /** Which capped task claims first in the next turn; the claim loop's thread only, like the two below. */
     private int cappedTurn;
+    private Set<String> cappedSeen;
+    private List<ClaimScope.Cap> capsNow = List.of();
     private final Supplier<Set<String>> paused;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
@@ -186,9 +188,9 @@ final class ClaimLoop {
         long claimedNanos = ticker.nanoTime();
         int left = target.free();
         // Capped tasks first: their caps bound the slots they can take, and a backlog of uncapped
-        // work fills every claim, which would keep them waiting whatever their priority.
-        // Capped tasks take turns at claiming first, so no capped task's backlog keeps another waiting.
-        List<ClaimScope.Cap> caps = scope.caps(capped.get());
+        // work fills every claim, which would keep them waiting whatever their priority. They take
+        // turns at going first, so no capped task's backlog keeps another waiting.
+        List<ClaimScope.Cap> caps = caps();
         int first = caps.isEmpty() ? 0 : Math.floorMod(cappedTurn++, caps.size());
         for (int i = 0; i < caps.size(); i++) {
             ClaimScope.Cap cap = caps.get((first + i) % caps.size());
@@ -207,6 +209,16 @@ final class ClaimLoop {
         List<TaskEntity> claimed = claims.claim(connection, scope.request(now, limit, target.queue(), pausedNow, null));
         slots.accept(claimed, claimedNanos);
         return claimed.size() == limit;
+    }
+
+    /** The capped tasks to claim apart, worked out again only when the refresh has read a new set. */
+    private List<ClaimScope.Cap> caps() {
+        Set<String> now = capped.get();
+        if (now != cappedSeen) {
+            capsNow = scope.caps(now);
+            cappedSeen = now;
+        }
+        return capsNow;
     }
 
     /** The database is failing: wait longer before each claim, up to {@link FailureBackoff#MAX}. */

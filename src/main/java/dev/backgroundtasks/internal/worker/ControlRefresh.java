@@ -47,7 +47,10 @@ final class ControlRefresh {
     /** One read of the paused queues, the capped tasks and this node's cancellation requests; failures are logged. */
     void refreshOnce() {
         try {
-            capped = Set.copyOf(reads.cappedTasks());
+            Set<String> cappedNow = Set.copyOf(reads.cappedTasks());
+            if (!cappedNow.equals(capped)) {
+                capped = cappedNow;
+            }
             Set<String> now = Set.copyOf(reads.pausedQueues());
             Set<String> before = paused;
             paused = now;

@@ -58,6 +58,18 @@ public class ClaimQueries {
     }
 
     /**
+     * The priorities of the due rows without a cap that {@code request} would claim next, in claim
+     * order, read without a lock.
+     */
+    public List<Integer> duePriorities(HeldConnection held, ClaimRequest request) {
+        try {
+            return held.use(connection -> database.dialect().duePriorities(connection, request));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the due priorities failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Claims runs of a task with a concurrency cap: locks the task's row in
      * {@code background_task_cap} (skipping the claim when another node holds it), counts the runs
      * claimed on any node, and claims at most as many as the cap leaves, in one local transaction,

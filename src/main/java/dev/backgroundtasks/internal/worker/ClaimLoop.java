@@ -5,6 +5,7 @@ import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.store.ClaimQueries;
 import dev.backgroundtasks.internal.store.Database;
 import dev.backgroundtasks.internal.store.HeldConnection;
+import dev.backgroundtasks.internal.store.dialect.ClaimRequest;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
 
@@ -24,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * The claim loop: waits for a {@link Signal} (a commit, a notification, a freed slot while work may
  * be waiting, a retry coming due, or the poll timer), then claims due tasks into
- * the free slots, each capped task within its cap first, then the others, until a claim comes back
- * short or no slot is free. While the database fails it backs off ({@link FailureBackoff}).
+ * the free slots, each capped task within its cap first (as far down the priorities as due work
+ * without a cap leaves room for), then the others, until a claim comes back short or no slot is free. While the database fails it backs off ({@link FailureBackoff}).
  *
  * <p>Thread: {@link #run()} runs on one thread of the managed thread factory
  * ({@code background-tasks-poller}), which alone uses the held connection, the backoff and
@@ -186,29 +187,51 @@ final class ClaimLoop {
     private boolean claim(HeldConnection connection, ClaimSizing.Target target, List<String> pausedNow) {
         LocalDateTime now = UtcInstantConverter.toUtc(clock.instant());
         long claimedNanos = ticker.nanoTime();
-        int left = target.free();
-        // Capped tasks first: their caps bound the slots they can take, and a backlog of uncapped
-        // work fills every claim, which would keep them waiting whatever their priority. They take
-        // turns at going first, so no capped task's backlog keeps another waiting.
+        ClaimRequest uncapped = scope.request(now, sizing.limit(target.free()), target.queue(), pausedNow);
         List<ClaimScope.Cap> caps = caps();
-        int first = caps.isEmpty() ? 0 : Math.floorMod(cappedTurn++, caps.size());
-        for (int i = 0; i < caps.size(); i++) {
+        if (caps.isEmpty()) {
+            List<TaskEntity> claimed = claims.claim(connection, uncapped);
+            slots.accept(claimed, claimedNanos);
+            return claimed.size() == uncapped.limit();
+        }
+        // Capped tasks first, as a backlog without a cap would fill every claim and keep them waiting
+        // whatever their priority; but only as far down the priorities as the due work without a cap
+        // leaves room for, so that they never hold back uncapped work of a higher priority either.
+        // Capped tasks take turns at going first, so no capped task's backlog keeps another waiting.
+        List<Integer> duePriorities = claims.duePriorities(connection, uncapped);
+        int first = Math.floorMod(cappedTurn++, caps.size());
+        int left = target.free();
+        boolean bounded = false;
+        for (int i = 0; i < caps.size() && left > 0; i++) {
             ClaimScope.Cap cap = caps.get((first + i) % caps.size());
-            if (left <= 0) {
-                return true;
-            }
-            List<TaskEntity> runs = claims.claimCapped(connection,
-                    scope.request(now, sizing.limit(left), target.queue(), pausedNow, cap.task()), cap.max());
-            slots.accept(runs, claimedNanos);
-            left -= runs.size();
+            ClaimSizing.CappedShare share = sizing.cappedShare(left, duePriorities);
+            bounded |= share.priorityBound() != null;
+            left -= claimCapped(connection, cap,
+                    uncapped.withLimit(share.limit()).withPriorityBound(share.priorityBound()), claimedNanos);
         }
         if (left <= 0) {
             return true;
         }
         int limit = sizing.limit(left);
-        List<TaskEntity> claimed = claims.claim(connection, scope.request(now, limit, target.queue(), pausedNow, null));
+        List<TaskEntity> claimed = claims.claim(connection, uncapped.withLimit(limit));
         slots.accept(claimed, claimedNanos);
-        return claimed.size() == limit;
+        if (claimed.size() == limit) {
+            return true;
+        }
+        left -= claimed.size();
+        // Fewer uncapped runs than expected (other nodes took some): capped runs below the bound fill the rest.
+        for (int i = 0; i < caps.size() && left > 0 && bounded; i++) {
+            ClaimScope.Cap cap = caps.get((first + i) % caps.size());
+            left -= claimCapped(connection, cap, uncapped.withLimit(sizing.limit(left)), claimedNanos);
+        }
+        return left <= 0;
+    }
+
+    /** Claims runs of one capped task into free slots; returns how many. */
+    private int claimCapped(HeldConnection connection, ClaimScope.Cap cap, ClaimRequest request, long claimedNanos) {
+        List<TaskEntity> runs = claims.claimCapped(connection, request.withCappedTask(cap.task()), cap.max());
+        slots.accept(runs, claimedNanos);
+        return runs.size();
     }
 
     /** The capped tasks to claim apart, worked out again only when the refresh has read a new set. */

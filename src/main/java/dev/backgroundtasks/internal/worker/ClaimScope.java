@@ -52,8 +52,11 @@ record ClaimScope(String nodeId, Duration leaseGrace, List<String> taskNames, Ma
         return all;
     }
 
-    /** One claim statement's request: {@code limit} rows of {@code queue} (null: every queue but {@code paused}). */
-    ClaimRequest request(LocalDateTime now, int limit, String queue, List<String> paused, String cappedTask) {
-        return new ClaimRequest(nodeId, now, leaseGrace.toMillis(), limit, queue, paused, cappedTask, taskNames, ascending);
+    /**
+     * One claim statement's request: {@code limit} rows without a cap of {@code queue} (null: every
+     * queue but {@code paused}); {@link ClaimRequest#withCappedTask} makes it one for a capped task.
+     */
+    ClaimRequest request(LocalDateTime now, int limit, String queue, List<String> paused) {
+        return new ClaimRequest(nodeId, now, leaseGrace.toMillis(), limit, queue, paused, null, taskNames, ascending, null);
     }
 }

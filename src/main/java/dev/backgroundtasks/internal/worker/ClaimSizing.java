@@ -30,6 +30,15 @@ final class ClaimSizing {
     record Round(List<Target> targets, boolean full) {
     }
 
+    /**
+     * What the next capped claim may take: how many runs, and how far down the priorities.
+     *
+     * @param priorityBound the lowest priority it may claim (highest, lower priorities first), null for any
+     * @param limit         the most runs it may claim
+     */
+    record CappedShare(Integer priorityBound, int limit) {
+    }
+
     private final ClaimSettings settings;
 
     ClaimSizing(ClaimSettings settings) {
@@ -62,6 +71,22 @@ final class ClaimSizing {
             }
         }
         return new Round(targets, full);
+    }
+
+    /**
+     * The share of {@code left} free slots the next capped claim may take, given the priorities of
+     * the due runs without a cap in claim order ({@code duePriorities}, at least the first
+     * {@code left}): it goes no lower than the weakest of them that would still get a slot, and
+     * leaves a slot for each one strictly ahead of that. At equal priority capped runs go first; a
+     * capped run between two uncapped ones may wait one turn more than its priority asks.
+     */
+    CappedShare cappedShare(int left, List<Integer> duePriorities) {
+        int contenders = Math.min(left, duePriorities.size());
+        if (contenders == 0) {
+            return new CappedShare(null, limit(left));
+        }
+        Integer weakest = duePriorities.get(contenders - 1);
+        return new CappedShare(weakest, limit(left - duePriorities.indexOf(weakest)));
     }
 
     /** The limit of the next claim statement when {@code left} slots of a target are still free. */

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The claim loop one step at a time ({@link ClaimLoop#claimOnce}), against a real PostgreSQL, under
@@ -92,9 +93,14 @@ class ClaimLoopIT {
     }
 
     private void insert(long id, String task, String queue, Integer maxRunning, String lockedBy) throws SQLException {
+        insert(id, task, queue, maxRunning, lockedBy, 0);
+    }
+
+    private void insert(long id, String task, String queue, Integer maxRunning, String lockedBy, int priority)
+            throws SQLException {
         try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task (id, task_name, params, queue, "
                 + "priority, run_at, attempts, max_attempts, timeout_millis, locked_by, locked_until, created_at, max_running) "
-                + "VALUES (?, ?, '[]', ?, 0, ?, 0, 3, 1000, ?, ?, ?, ?)")) {
+                + "VALUES (?, ?, '[]', ?, " + priority + ", ?, 0, 3, 1000, ?, ?, ?, ?)")) {
             LocalDateTime now = LocalDateTime.ofInstant(NOW, ZoneOffset.UTC);
             s.setLong(1, id);
             s.setString(2, task);
@@ -200,6 +206,57 @@ class ClaimLoopIT {
             }
         }
         assertEquals(List.of("capped.x", "capped.y", "capped.x", "capped.y"), firstClaimed);
+    }
+
+    /**
+     * S6, the review's case: two slots, a backlog of 20 runs of a capped task (cap 2, priority -10)
+     * running, then one uncapped task of priority 10: it starts before the third capped run. And with
+     * four slots, an uncapped run of 10 keeps its slot while capped runs of -10 go ahead of uncapped
+     * ones of -20.
+     */
+    @Test
+    void cappedRunsTakeNoSlotThatUncappedWorkOfAHigherPriorityWaitsFor() throws Exception {
+        try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES ('capped.x')")) {
+            s.executeUpdate();
+        }
+        for (long id = 1; id <= 20; id++) {
+            insert(id, "capped.x", "default", 2, null, -10);
+        }
+        ClaimLoop loop = loop(2, Map.of(), 32, Map.of("capped.x", 2));
+        loop.claimOnce(held);
+        assertEquals(List.of("capped.x", "capped.x"), claimedNames(), "the first two capped runs");
+        insert(100, "plain", "default", null, null, 10);
+        long firstCapped = slots.ids().get(0);
+        finish(firstCapped);
+        loop.claimOnce(held);
+        assertEquals(List.of("capped.x", "plain"), claimedNames(), "the uncapped run of priority 10 before the third capped run");
+        for (long id : slots.ids()) {
+            finish(id);
+        }
+
+        for (long id = 101; id <= 105; id++) {
+            insert(id, "plain", "default", null, null, -20);
+        }
+        insert(106, "plain", "default", null, null, 10);
+        ClaimLoop wider = loop(4, Map.of(), 32, Map.of("capped.x", 4));
+        wider.claimOnce(held);
+        assertEquals(List.of("capped.x", "capped.x", "capped.x", "plain"), claimedNames(),
+                "capped runs of -10 ahead of uncapped ones of -20");
+        assertTrue(slots.ids().contains(106L), "the uncapped run of 10 first of all");
+    }
+
+    /** The task names of the runs in this node's slots, sorted. */
+    private List<String> claimedNames() {
+        return slots.all().stream().map(e -> e.task.getTaskName()).sorted().toList();
+    }
+
+    /** The run {@code id} ended: its slot and its row are gone. */
+    private void finish(long id) throws SQLException {
+        slots.remove(slots.all().stream().filter(e -> e.task.getId() == id).findFirst().orElseThrow());
+        try (PreparedStatement done = sql.prepareStatement("DELETE FROM background_task WHERE id = ?")) {
+            done.setLong(1, id);
+            done.executeUpdate();
+        }
     }
 
     @Test

@@ -64,4 +64,21 @@ class ClaimSizingTest {
         var round = sizing.round(1, Map.of("other", 1), Set.of());
         assertEquals(List.of(new ClaimSizing.Target("mail", 2)), round.targets());
     }
+
+    /** S6: a capped claim takes only the slots uncapped work of a higher priority does not wait for. */
+    @Test
+    void aCappedClaimLeavesTheSlotsHigherUncappedWorkNeeds() {
+        ClaimSizing sizing = everyQueue(4, 32);
+        assertEquals(new ClaimSizing.CappedShare(null, 4), sizing.cappedShare(4, List.of()), "no uncapped work: any run, every slot");
+        assertEquals(new ClaimSizing.CappedShare(10, 4), sizing.cappedShare(4, List.of(10)),
+                "one uncapped run at 10: capped runs of 10 or more first, in every slot");
+        assertEquals(new ClaimSizing.CappedShare(-20, 3), sizing.cappedShare(4, List.of(10, -20, -20, -20, -20)),
+                "the run at 10 keeps its slot; capped runs of -20 or more may take the other three");
+        assertEquals(new ClaimSizing.CappedShare(5, 2), sizing.cappedShare(4, List.of(10, 8, 5, 5)));
+        assertEquals(new ClaimSizing.CappedShare(8, 1), sizing.cappedShare(2, List.of(10, 8, 5, 5)),
+                "fewer slots: the bound rises");
+        assertEquals(new ClaimSizing.CappedShare(7, 4), sizing.cappedShare(4, List.of(7, 7, 7, 7, 7)), "ties go to the capped runs");
+        assertEquals(new ClaimSizing.CappedShare(1, 2), everyQueue(4, 2).cappedShare(4, List.of(1, 1, 1, 1)),
+                "never past the batch size");
+    }
 }

@@ -16,9 +16,13 @@ import java.util.List;
  * @param taskNames        the task names this node has, the only ones it claims (a task it does not
  *                         have waits for a node that has it)
  * @param ascending        lower priorities first instead of higher
+ * @param priorityBound    capped claims only: the lowest priority to claim (the highest when
+ *                         {@code ascending}), so that runs of a capped task do not take slots that
+ *                         due work of a higher priority without a cap is waiting for; null for none
  */
 public record ClaimRequest(String nodeId, LocalDateTime now, long leaseGraceMillis, int limit, String queue,
-                           List<String> pausedQueues, String cappedTask, List<String> taskNames, boolean ascending) {
+                           List<String> pausedQueues, String cappedTask, List<String> taskNames, boolean ascending,
+                           Integer priorityBound) {
 
     public ClaimRequest {
         pausedQueues = List.copyOf(pausedQueues);
@@ -27,7 +31,28 @@ public record ClaimRequest(String nodeId, LocalDateTime now, long leaseGraceMill
 
     /** The same request with another limit. */
     public ClaimRequest withLimit(int value) {
-        return new ClaimRequest(nodeId, now, leaseGraceMillis, value, queue, pausedQueues, cappedTask, taskNames, ascending);
+        return new ClaimRequest(nodeId, now, leaseGraceMillis, value, queue, pausedQueues, cappedTask, taskNames, ascending,
+                priorityBound);
+    }
+
+    /** The same request for the runs of one capped task. */
+    public ClaimRequest withCappedTask(String task) {
+        return new ClaimRequest(nodeId, now, leaseGraceMillis, limit, queue, pausedQueues, task, taskNames, ascending,
+                priorityBound);
+    }
+
+    /** The same request with another priority bound (null for none). */
+    public ClaimRequest withPriorityBound(Integer value) {
+        return new ClaimRequest(nodeId, now, leaseGraceMillis, limit, queue, pausedQueues, cappedTask, taskNames, ascending,
+                value);
+    }
+
+    /** The bound as the capped shapes take it: with none, one that every row passes. */
+    int priorityBoundValue() {
+        if (priorityBound != null) {
+            return priorityBound;
+        }
+        return ascending ? Integer.MAX_VALUE : Integer.MIN_VALUE;
     }
 
     /** The shape of the statement: everything but the values bound to it. */

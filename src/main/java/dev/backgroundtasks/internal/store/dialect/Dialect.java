@@ -37,6 +37,14 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException;
 
     /**
+     * The priorities of the first {@code request.limit()} due, unclaimed rows without a cap that an
+     * uncapped claim of {@code request} would take, in claim order, read without locking anything:
+     * where capped tasks are claimed apart, they tell how far down the priorities a capped claim may
+     * go before it takes a slot that uncapped work of a higher priority is waiting for.
+     */
+    List<Integer> duePriorities(Connection connection, ClaimRequest request) throws SQLException;
+
+    /**
      * Archives finished tasks as succeeded, each only while {@code nodeId} still holds it at the same
      * attempt, and removes them from the queue, committed as one.
      *

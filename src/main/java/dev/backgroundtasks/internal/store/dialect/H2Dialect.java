@@ -38,7 +38,7 @@ public final class H2Dialect extends LockingDialect {
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from every queue but the paused ones. Parameters: now, task name, paused queues (an array, empty for none), limit. */
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones. Parameters: now, task name, paused queues (an array, empty for none), the lowest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_EVERY_QUEUE = """
             SELECT id
               FROM background_task
@@ -47,11 +47,12 @@ public final class H2Dialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+               AND priority >= ?
              ORDER BY priority DESC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from one queue. Parameters: now, task name, queue, limit. */
+    /** Locks the ids of due runs of one capped task, from one queue. Parameters: now, task name, queue, the lowest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_ONE_QUEUE = """
             SELECT id
               FROM background_task
@@ -60,6 +61,7 @@ public final class H2Dialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND queue = ?
+               AND priority >= ?
              ORDER BY priority DESC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
@@ -90,7 +92,7 @@ public final class H2Dialect extends LockingDialect {
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from every queue but the paused ones, lower priorities first. Parameters: now, task name, paused queues (an array, empty for none), limit. */
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones, lower priorities first. Parameters: now, task name, paused queues (an array, empty for none), the highest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -99,11 +101,12 @@ public final class H2Dialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+               AND priority <= ?
              ORDER BY priority ASC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from one queue, lower priorities first. Parameters: now, task name, queue, limit. */
+    /** Locks the ids of due runs of one capped task, from one queue, lower priorities first. Parameters: now, task name, queue, the highest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -112,9 +115,58 @@ public final class H2Dialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND queue = ?
+               AND priority <= ?
              ORDER BY priority ASC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
+
+    /** Priorities of due tasks without a cap, from every queue but the paused ones, in claim order, locking nothing. Parameters: now, paused queues, task names, limit. */
+    static final String DUE_PRIORITIES_EVERY_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
+             ORDER BY priority DESC, run_at, id
+             FETCH FIRST ? ROWS ONLY""";
+
+    /** Priorities of due tasks without a cap, from one queue, in claim order, locking nothing. Parameters: now, queue, task names, limit. */
+    static final String DUE_PRIORITIES_ONE_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
+             ORDER BY priority DESC, run_at, id
+             FETCH FIRST ? ROWS ONLY""";
+
+    /** Like {@link #DUE_PRIORITIES_EVERY_QUEUE}, lower priorities first. */
+    static final String DUE_PRIORITIES_EVERY_QUEUE_ASCENDING = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
+             ORDER BY priority ASC, run_at, id
+             FETCH FIRST ? ROWS ONLY""";
+
+    /** Like {@link #DUE_PRIORITIES_ONE_QUEUE}, lower priorities first. */
+    static final String DUE_PRIORITIES_ONE_QUEUE_ASCENDING = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
+             ORDER BY priority ASC, run_at, id
+             FETCH FIRST ? ROWS ONLY""";
 
     static final String MARK = """
             UPDATE background_task
@@ -165,6 +217,14 @@ public final class H2Dialect extends LockingDialect {
 
     public H2Dialect() {
         super("h2", MARK, LOCK_EXPIRED);
+    }
+
+    @Override
+    String duePrioritiesSql(ClaimRequest.Shape shape) {
+        if (shape.ascending()) {
+            return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE_ASCENDING : DUE_PRIORITIES_EVERY_QUEUE_ASCENDING;
+        }
+        return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE : DUE_PRIORITIES_EVERY_QUEUE;
     }
 
     @Override

@@ -44,9 +44,16 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     /**
      * The statement that locks the ids of due rows in claim order for one shape of request.
      * Parameters: now, the capped task's name (capped shapes only), the queue or the paused queues
-     * ({@link #bindNames}), the task names this node has (uncapped shapes only), limit.
+     * ({@link #bindNames}), the task names this node has (uncapped shapes only) or the priority bound
+     * (capped shapes only), limit.
      */
     abstract String lockReadySql(ClaimRequest.Shape shape);
+
+    /**
+     * The statement that reads the priorities of due rows without a cap in claim order, locking
+     * nothing. Parameters: now, the queue or the paused queues, the task names this node has, limit.
+     */
+    abstract String duePrioritiesSql(ClaimRequest.Shape shape);
 
     /** Binds a list of names (the paused queues, the task names) as the lock statement takes one. */
     abstract void bindNames(Connection connection, PreparedStatement statement, int index, List<String> names)
@@ -87,6 +94,28 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     static final String READ = "SELECT * FROM background_task WHERE id IN (%s)";
 
     @Override
+    public List<Integer> duePriorities(Connection connection, ClaimRequest request) throws SQLException {
+        try (PreparedStatement peek = connection.prepareStatement(duePrioritiesSql(request.shape()))) {
+            int i = 0;
+            peek.setObject(++i, request.now());
+            if (request.queue() != null) {
+                peek.setString(++i, request.queue());
+            } else {
+                bindNames(connection, peek, ++i, request.pausedQueues());
+            }
+            bindNames(connection, peek, ++i, request.taskNames());
+            peek.setInt(++i, request.limit());
+            List<Integer> priorities = new ArrayList<>();
+            try (ResultSet rows = peek.executeQuery()) {
+                while (rows.next()) {
+                    priorities.add(rows.getInt(1));
+                }
+            }
+            return priorities;
+        }
+    }
+
+    @Override
     public List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException {
         String lockReady = lockReadySql(request.shape());
         return inTransaction(connection, () -> {
@@ -104,6 +133,8 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
                 }
                 if (request.cappedTask() == null) {
                     bindNames(connection, lock, ++i, request.taskNames());
+                } else {
+                    lock.setInt(++i, request.priorityBoundValue());
                 }
                 lock.setInt(++i, request.limit());
                 try (ResultSet rows = lock.executeQuery()) {

@@ -40,7 +40,7 @@ public final class MariaDbDialect extends LockingDialect {
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from every queue but the paused ones. Parameters: now, task name, paused queues (a JSON array of names, [] for none), limit. */
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones. Parameters: now, task name, paused queues (a JSON array of names, [] for none), the lowest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_EVERY_QUEUE = """
             SELECT id
               FROM background_task
@@ -49,11 +49,12 @@ public final class MariaDbDialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+               AND priority >= ?
              ORDER BY priority DESC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from one queue. Parameters: now, task name, queue, limit. */
+    /** Locks the ids of due runs of one capped task, from one queue. Parameters: now, task name, queue, the lowest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_ONE_QUEUE = """
             SELECT id
               FROM background_task
@@ -62,6 +63,7 @@ public final class MariaDbDialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND queue = ?
+               AND priority >= ?
              ORDER BY priority DESC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
@@ -92,7 +94,7 @@ public final class MariaDbDialect extends LockingDialect {
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from every queue but the paused ones, lower priorities first. Parameters: now, task name, paused queues (a JSON array of names, [] for none), limit. */
+    /** Locks the ids of due runs of one capped task, from every queue but the paused ones, lower priorities first. Parameters: now, task name, paused queues (a JSON array of names, [] for none), the highest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -101,11 +103,12 @@ public final class MariaDbDialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+               AND priority <= ?
              ORDER BY priority ASC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due runs of one capped task, from one queue, lower priorities first. Parameters: now, task name, queue, limit. */
+    /** Locks the ids of due runs of one capped task, from one queue, lower priorities first. Parameters: now, task name, queue, the highest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING = """
             SELECT id
               FROM background_task
@@ -114,9 +117,58 @@ public final class MariaDbDialect extends LockingDialect {
                AND task_name = ?
                AND max_running IS NOT NULL
                AND queue = ?
+               AND priority <= ?
              ORDER BY priority ASC, run_at, id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
+
+    /** Priorities of due tasks without a cap, from every queue but the paused ones, in claim order, locking nothing. Parameters: now, paused queues, task names, limit. */
+    static final String DUE_PRIORITIES_EVERY_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
+             ORDER BY priority DESC, run_at, id
+             LIMIT ?""";
+
+    /** Priorities of due tasks without a cap, from one queue, in claim order, locking nothing. Parameters: now, queue, task names, limit. */
+    static final String DUE_PRIORITIES_ONE_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
+             ORDER BY priority DESC, run_at, id
+             LIMIT ?""";
+
+    /** Like {@link #DUE_PRIORITIES_EVERY_QUEUE}, lower priorities first. */
+    static final String DUE_PRIORITIES_EVERY_QUEUE_ASCENDING = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
+             ORDER BY priority ASC, run_at, id
+             LIMIT ?""";
+
+    /** Like {@link #DUE_PRIORITIES_ONE_QUEUE}, lower priorities first. */
+    static final String DUE_PRIORITIES_ONE_QUEUE_ASCENDING = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND run_at <= ?
+               AND max_running IS NULL
+               AND queue = ?
+               AND JSON_CONTAINS(?, JSON_QUOTE(task_name))
+             ORDER BY priority ASC, run_at, id
+             LIMIT ?""";
 
     static final String MARK = """
             UPDATE background_task
@@ -180,6 +232,14 @@ public final class MariaDbDialect extends LockingDialect {
     @Override
     public Integer isolation() {
         return Connection.TRANSACTION_READ_COMMITTED;
+    }
+
+    @Override
+    String duePrioritiesSql(ClaimRequest.Shape shape) {
+        if (shape.ascending()) {
+            return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE_ASCENDING : DUE_PRIORITIES_EVERY_QUEUE_ASCENDING;
+        }
+        return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE : DUE_PRIORITIES_EVERY_QUEUE;
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class PostgresDialect implements Dialect {
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims runs of one capped task, from every queue but the paused ones, through {@code background_task_capped}. Parameters: node, now, lease grace (ms), now, task name, paused queues (an array, empty for none), limit. */
+    /** Claims runs of one capped task, from every queue but the paused ones, through {@code background_task_capped}. Parameters: node, now, lease grace (ms), now, task name, paused queues (an array, empty for none), the lowest priority to claim, limit. */
     public static final String CLAIM_CAPPED_EVERY_QUEUE = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -87,12 +87,13 @@ public final class PostgresDialect implements Dialect {
                                         AND r.task_name = ?
                                         AND r.max_running IS NOT NULL
                                         AND r.queue <> ALL (CAST(? AS VARCHAR[]))
+                                        AND r.priority >= ?
                                       ORDER BY r.priority DESC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims runs of one capped task, from one queue, through {@code background_task_capped}. Parameters: node, now, lease grace (ms), now, task name, queue, limit. */
+    /** Claims runs of one capped task, from one queue, through {@code background_task_capped}. Parameters: node, now, lease grace (ms), now, task name, queue, the lowest priority to claim, limit. */
     public static final String CLAIM_CAPPED_ONE_QUEUE = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -106,6 +107,7 @@ public final class PostgresDialect implements Dialect {
                                         AND r.task_name = ?
                                         AND r.max_running IS NOT NULL
                                         AND r.queue = ?
+                                        AND r.priority >= ?
                                       ORDER BY r.priority DESC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
@@ -149,7 +151,7 @@ public final class PostgresDialect implements Dialect {
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims runs of one capped task, from every queue but the paused ones, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, task name, paused queues (an array, empty for none), limit. */
+    /** Claims runs of one capped task, from every queue but the paused ones, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, task name, paused queues (an array, empty for none), the highest priority to claim, limit. */
     public static final String CLAIM_CAPPED_EVERY_QUEUE_ASCENDING = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -163,12 +165,13 @@ public final class PostgresDialect implements Dialect {
                                         AND r.task_name = ?
                                         AND r.max_running IS NOT NULL
                                         AND r.queue <> ALL (CAST(? AS VARCHAR[]))
+                                        AND r.priority <= ?
                                       ORDER BY r.priority ASC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims runs of one capped task, from one queue, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, task name, queue, limit. */
+    /** Claims runs of one capped task, from one queue, lower priorities first, sorting the due rows (no index is in this order). Parameters: node, now, lease grace (ms), now, task name, queue, the highest priority to claim, limit. */
     public static final String CLAIM_CAPPED_ONE_QUEUE_ASCENDING = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -182,10 +185,66 @@ public final class PostgresDialect implements Dialect {
                                         AND r.task_name = ?
                                         AND r.max_running IS NOT NULL
                                         AND r.queue = ?
+                                        AND r.priority <= ?
                                       ORDER BY r.priority ASC, r.run_at, r.id
                                       LIMIT ?
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
+
+    /*
+     * The priorities of the due rows an uncapped claim would take next, read without a lock (nothing
+     * is written), through the same index as that claim. Where capped tasks are claimed apart, these
+     * tell a capped claim how low it may go. Parameters: now, paused queues (an array, empty for
+     * none) or the queue, task names (an array), limit.
+     */
+
+    /** Due priorities without a cap, every queue but the paused ones, through {@code background_task_ready}. */
+    public static final String DUE_PRIORITIES_EVERY_QUEUE = """
+            SELECT r.priority
+              FROM background_task r
+             WHERE r.locked_by IS NULL
+               AND r.run_at <= CAST(? AS TIMESTAMP)
+               AND r.max_running IS NULL
+               AND r.queue <> ALL (CAST(? AS VARCHAR[]))
+               AND r.task_name = ANY (CAST(? AS VARCHAR[]))
+             ORDER BY r.priority DESC, r.run_at, r.id
+             LIMIT ?""";
+
+    /** Due priorities without a cap, one queue, through {@code background_task_ready_queue}. */
+    public static final String DUE_PRIORITIES_ONE_QUEUE = """
+            SELECT r.priority
+              FROM background_task r
+             WHERE r.locked_by IS NULL
+               AND r.run_at <= CAST(? AS TIMESTAMP)
+               AND r.max_running IS NULL
+               AND r.queue = ?
+               AND r.task_name = ANY (CAST(? AS VARCHAR[]))
+             ORDER BY r.priority DESC, r.run_at, r.id
+             LIMIT ?""";
+
+    /** Due priorities without a cap, every queue but the paused ones, lower priorities first. */
+    public static final String DUE_PRIORITIES_EVERY_QUEUE_ASCENDING = """
+            SELECT r.priority
+              FROM background_task r
+             WHERE r.locked_by IS NULL
+               AND r.run_at <= CAST(? AS TIMESTAMP)
+               AND r.max_running IS NULL
+               AND r.queue <> ALL (CAST(? AS VARCHAR[]))
+               AND r.task_name = ANY (CAST(? AS VARCHAR[]))
+             ORDER BY r.priority ASC, r.run_at, r.id
+             LIMIT ?""";
+
+    /** Due priorities without a cap, one queue, lower priorities first. */
+    public static final String DUE_PRIORITIES_ONE_QUEUE_ASCENDING = """
+            SELECT r.priority
+              FROM background_task r
+             WHERE r.locked_by IS NULL
+               AND r.run_at <= CAST(? AS TIMESTAMP)
+               AND r.max_running IS NULL
+               AND r.queue = ?
+               AND r.task_name = ANY (CAST(? AS VARCHAR[]))
+             ORDER BY r.priority ASC, r.run_at, r.id
+             LIMIT ?""";
 
     /** The claim statement for one shape of request. */
     public static String claimSql(ClaimRequest.Shape shape) {
@@ -197,6 +256,14 @@ public final class PostgresDialect implements Dialect {
         return shape.capped()
                 ? (shape.oneQueue() ? CLAIM_CAPPED_ONE_QUEUE : CLAIM_CAPPED_EVERY_QUEUE)
                 : (shape.oneQueue() ? CLAIM_ONE_QUEUE : CLAIM_EVERY_QUEUE);
+    }
+
+    /** The due-priorities statement for one shape of request (its capped flag aside). */
+    public static String duePrioritiesSql(ClaimRequest.Shape shape) {
+        if (shape.ascending()) {
+            return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE_ASCENDING : DUE_PRIORITIES_EVERY_QUEUE_ASCENDING;
+        }
+        return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE : DUE_PRIORITIES_EVERY_QUEUE;
     }
 
     /**
@@ -419,6 +486,8 @@ public final class PostgresDialect implements Dialect {
             }
             if (request.cappedTask() == null) {
                 claim.setArray(++i, connection.createArrayOf("varchar", request.taskNames().toArray()));
+            } else {
+                claim.setInt(++i, request.priorityBoundValue());
             }
             claim.setInt(++i, request.limit());
             claim.execute();
@@ -428,6 +497,34 @@ public final class PostgresDialect implements Dialect {
             try (ResultSet rows = claim.getResultSet()) {
                 return Rows.tasks(rows);
             }
+        }
+    }
+
+    @Override
+    public List<Integer> duePriorities(Connection connection, ClaimRequest request) throws SQLException {
+        // Pinned like the claim, so the generic plan walks the same index in claim order.
+        String sql = PIN_CLAIM_PLAN + ";\n" + duePrioritiesSql(request.shape());
+        try (PreparedStatement peek = connection.prepareStatement(sql)) {
+            int i = 0;
+            peek.setObject(++i, request.now());
+            if (request.queue() != null) {
+                peek.setString(++i, request.queue());
+            } else {
+                peek.setArray(++i, connection.createArrayOf("varchar", request.pausedQueues().toArray()));
+            }
+            peek.setArray(++i, connection.createArrayOf("varchar", request.taskNames().toArray()));
+            peek.setInt(++i, request.limit());
+            peek.execute();
+            if (!peek.getMoreResults()) {
+                throw new SQLException("The statement returned no rows: " + sql);
+            }
+            List<Integer> priorities = new ArrayList<>();
+            try (ResultSet rows = peek.getResultSet()) {
+                while (rows.next()) {
+                    priorities.add(rows.getInt(1));
+                }
+            }
+            return priorities;
         }
     }
 

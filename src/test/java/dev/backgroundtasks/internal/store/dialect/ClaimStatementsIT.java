@@ -115,7 +115,7 @@ class ClaimStatementsIT {
     static final List<String> KNOWN = List.of("plain", "capped.x", "capped.y");
 
     static ClaimRequest request(String queue, List<String> paused, String capped, boolean ascending) {
-        return new ClaimRequest(NODE, NOW, GRACE, 1, queue, paused, capped, KNOWN, ascending);
+        return new ClaimRequest(NODE, NOW, GRACE, 1, queue, paused, capped, KNOWN, ascending, null);
     }
 
     @ParameterizedTest
@@ -175,6 +175,36 @@ class ClaimStatementsIT {
     }
 
     /**
+     * S6: a capped claim goes no lower than its priority bound (no higher, lower priorities first),
+     * and the due priorities without a cap are read in claim order without claiming anything.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void aCappedClaimStopsAtItsPriorityBoundAndDuePrioritiesFollowTheClaimOrder(String name) throws Exception {
+        ScratchDatabase db = ScratchDatabase.on(name);
+        try (Connection c = prepare(db)) {
+            assertEquals(List.of(10, 5, 5, 0, 0, -3, -3),
+                    db.dialect().duePriorities(c, request(null, PAUSED, null, false).withLimit(20)));
+            assertEquals(List.of(10, 5, 5), db.dialect().duePriorities(c, request(null, PAUSED, null, false).withLimit(3)));
+            assertEquals(List.of(-3, -3, 0, 0, 5, 5),
+                    db.dialect().duePriorities(c, request("default", List.of(), null, true).withLimit(20)));
+            try (ResultSet none = c.createStatement().executeQuery("SELECT COUNT(*) FROM background_task WHERE locked_by = '"
+                    + NODE + "'")) {
+                none.next();
+                assertEquals(0, none.getInt(1), "reading the due priorities claims nothing");
+            }
+            ClaimRequest capped = request(null, List.of(), "capped.x", false);
+            assertEquals(List.of(), claimOneByOne(db, c, capped.withPriorityBound(8)), "row 8 (priority 7) is below 8");
+            assertEquals(List.of(8L), claimOneByOne(db, c, capped.withPriorityBound(7)), "row 9 (priority 1) is below 7");
+        }
+        try (Connection c = prepare(db)) {
+            ClaimRequest ascending = request(null, List.of(), "capped.x", true);
+            assertEquals(List.of(), claimOneByOne(db, c, ascending.withPriorityBound(0)), "row 9 (priority 1) is above 0");
+            assertEquals(List.of(9L), claimOneByOne(db, c, ascending.withPriorityBound(1)), "row 8 (priority 7) is above 1");
+        }
+    }
+
+    /**
      * A task whose name this node does not have (a newer version enqueued it during a rolling
      * deploy) is never claimed here, whatever its priority; a node that has it claims it first.
      */
@@ -186,7 +216,7 @@ class ClaimStatementsIT {
             List<Long> claimed = claimOneByOne(db, c, request(null, PAUSED, null, false));
             assertEquals(EVERY_QUEUE, claimed, "row 15 (newer.task) is not among them");
             List<String> newer = List.of("plain", "newer.task");
-            ClaimRequest newerNode = new ClaimRequest(NODE, NOW, GRACE, 1, "default", List.of(), null, newer, false);
+            ClaimRequest newerNode = new ClaimRequest(NODE, NOW, GRACE, 1, "default", List.of(), null, newer, false, null);
             assertEquals(List.of(15L), db.dialect().claim(c, newerNode).stream().map(TaskEntity::getId).toList());
         }
     }
@@ -224,14 +254,20 @@ class ClaimStatementsIT {
             s.execute("ANALYZE background_task");
             s.execute("SET plan_cache_mode = force_generic_plan");
             s.execute("SET enable_sort = off");
-            assertPlanReads(s, PostgresDialect.CLAIM_EVERY_QUEUE, "'{paused}', '{plain,capped.x}'", "background_task_ready");
-            assertPlanReads(s, PostgresDialect.CLAIM_ONE_QUEUE, "'default', '{plain,capped.x}'", "background_task_ready_queue");
-            assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_EVERY_QUEUE, "'capped.x', '{paused}'", "background_task_capped");
-            assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_ONE_QUEUE, "'capped.x', 'default'", "background_task_capped");
+            String claim = "'" + NODE + "', '" + NOW + "', " + GRACE + ", '" + NOW + "', ";
+            assertPlanReads(s, PostgresDialect.CLAIM_EVERY_QUEUE, claim + "'{paused}', '{plain,capped.x}', 32", "background_task_ready");
+            assertPlanReads(s, PostgresDialect.CLAIM_ONE_QUEUE, claim + "'default', '{plain,capped.x}', 32", "background_task_ready_queue");
+            assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_EVERY_QUEUE, claim + "'capped.x', '{paused}', 5, 32", "background_task_capped");
+            assertPlanReads(s, PostgresDialect.CLAIM_CAPPED_ONE_QUEUE, claim + "'capped.x', 'default', 5, 32", "background_task_capped");
+            // The read of due priorities walks the same index as the claim it stands in for.
+            assertPlanReads(s, PostgresDialect.DUE_PRIORITIES_EVERY_QUEUE, "'" + NOW + "', '{paused}', '{plain,capped.x}', 32",
+                    "background_task_ready");
+            assertPlanReads(s, PostgresDialect.DUE_PRIORITIES_ONE_QUEUE, "'" + NOW + "', 'default', '{plain,capped.x}', 32",
+                    "background_task_ready_queue");
         }
     }
 
-    private static void assertPlanReads(Statement s, String claim, String filterArgs, String index) throws SQLException {
+    private static void assertPlanReads(Statement s, String claim, String args, String index) throws SQLException {
         StringBuilder numbered = new StringBuilder();
         int n = 0;
         for (char ch : claim.toCharArray()) {
@@ -244,8 +280,7 @@ class ClaimStatementsIT {
         s.execute("DEALLOCATE ALL");
         s.execute("PREPARE claim AS " + numbered);
         StringBuilder plan = new StringBuilder();
-        try (ResultSet rows = s.executeQuery("EXPLAIN (COSTS OFF) EXECUTE claim('" + NODE + "', '" + NOW + "', " + GRACE
-                + ", '" + NOW + "', " + filterArgs + ", 32)")) {
+        try (ResultSet rows = s.executeQuery("EXPLAIN (COSTS OFF) EXECUTE claim(" + args + ")")) {
             while (rows.next()) {
                 plan.append(rows.getString(1)).append('\n');
             }

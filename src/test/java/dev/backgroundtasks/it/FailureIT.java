@@ -53,6 +53,7 @@ class FailureIT {
                         "background-tasks.worker.poll-interval=PT1M",
                         "background-tasks.worker.rescue-interval=PT0.5S",
                         "background-tasks.worker.lease-grace=PT2S",
+                        "background-tasks.worker.network-timeout=PT3S",
                         "background-tasks.retry.initial-delay=PT0.5S",
                         "background-tasks.retry.multiplier=2",
                         "background-tasks.retry.jitter=0.2")
@@ -349,6 +350,38 @@ class FailureIT {
             worker.start();
         }
         await().atMost(PROMPTLY).until(() -> listeningBackends() >= 1);
+    }
+
+    /**
+     * A claim loop whose connection hangs without an error (its PostgreSQL backend stopped with
+     * SIGSTOP: no answer and no reset, as behind a half-open connection) gives the connection up
+     * after the network timeout (3 s here) and claims on a fresh one; without the timeout it would
+     * wait for the backend forever.
+     */
+    @Test
+    @DisabledIfSystemProperty(named = "arquillian.launch", matches = ".*mariadb.*",
+            disabledReason = "stops a PostgreSQL backend process")
+    void aClaimLoopWhoseConnectionHangsGivesItUpAfterTheNetworkTimeout() throws Exception {
+        assertEquals(TaskState.SUCCEEDED, awaitFinished(queue.enqueue("failing.quick", "before-the-hang")).state());
+        // The claim loop's connection: the only one whose last statement is a claim or a read of due priorities.
+        long backend = effects.number("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND pid <> pg_backend_pid() AND (query LIKE '%UPDATE background_task t%RETURNING t.*%' "
+                + "OR query LIKE '%SELECT r.priority%') ORDER BY query_start DESC LIMIT 1");
+        signal("STOP", backend);
+        try {
+            long start = System.nanoTime();
+            TaskId after = queue.enqueue("failing.quick", "after-the-hang");
+            assertEquals(TaskState.SUCCEEDED, awaitFinished(after, Duration.ofSeconds(30)).state());
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(waited.compareTo(Duration.ofMillis(2500)) > 0, "the claim hung first: " + waited);
+        } finally {
+            signal("CONT", backend);
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
     /** Backends whose last statement subscribed them: the listener's, while it waits. */

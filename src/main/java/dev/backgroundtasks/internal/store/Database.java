@@ -1,6 +1,7 @@
 package dev.backgroundtasks.internal.store;
 
 import dev.backgroundtasks.internal.config.Library;
+import dev.backgroundtasks.internal.config.ResourceSettings;
 import dev.backgroundtasks.internal.store.dialect.Dialect;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,6 +9,7 @@ import jakarta.inject.Inject;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The database behind the task tables: its connections and which database it is. The tables live in the
@@ -22,6 +24,9 @@ public class Database {
     @Inject
     @Library
     DataSource dataSource;
+
+    @Inject
+    ResourceSettings resources;
 
     private volatile Dialect dialect;
 
@@ -46,7 +51,7 @@ public class Database {
      * @param purpose what the thread does, for messages
      */
     public HeldConnection hold(String purpose) {
-        return new HeldConnection(this, purpose);
+        return new HeldConnection(this, purpose, resources == null ? Duration.ZERO : resources.networkTimeout());
     }
 
     /** The dialect of the connected database, detected on first use. */

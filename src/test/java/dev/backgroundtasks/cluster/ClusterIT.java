@@ -177,6 +177,49 @@ class ClusterIT {
         assertEquals(5000 + twice.size(), runs, "none ran more than twice");
     }
 
+    /**
+     * A third node starts with its wall clock 90 s ahead (libfaketime), more than a lease lasts
+     * (linger: 20 s timeout and 1 s grace): read on each node's own clock, it would take the other
+     * nodes' running claims for expired and run their tasks again, and date what it enqueues 90 s
+     * late. On the database's clock, nothing runs twice or fails, and a delay it sets counts from
+     * the database's now.
+     */
+    @Test
+    @Order(5)
+    void aNodeWhoseClockIsAheadByMoreThanALeaseRunsNothingTwiceAndDatesItsTasksRight() throws Exception {
+        PayaraNode skewed = PayaraNode.startWithClockOffset("+90s", "skewed", 18383, war, dir).awaitReady();
+        try {
+            assertTrue(skewed.log().contains("this node's clock is ") && skewed.log().contains(" ms ahead of the database's"),
+                    "the node's clock is ahead and it says so:\n" + skewed.log());
+            String skewedId = skewed.nodeId();
+            DB.sql("DELETE FROM background_task_completed WHERE params LIKE '[5,%' OR params LIKE '[6,%' OR params LIKE '[7,%'");
+            a.post("cluster/linger?run=5&n=30&millis=3000");
+            skewed.post("cluster/linger?run=7&n=30&millis=3000");
+            double enqueuedAt = DB.number("SELECT FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)") / 1000.0;
+            skewed.post("cluster/count?run=6&n=1&delayMillis=5000");
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> DB.number("SELECT COUNT(*) FROM background_task_completed "
+                    + "WHERE params LIKE '[5,%' OR params LIKE '[6,%' OR params LIKE '[7,%'") == 61);
+            assertEquals(60, DB.number("SELECT COUNT(*) FROM cluster_effect WHERE run_id IN (5, 7)"), "no task ran twice");
+            assertEquals(60, DB.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'cluster.linger' "
+                    + "AND (params LIKE '[5,%' OR params LIKE '[7,%') AND outcome = 'SUCCEEDED' AND attempts = 1"),
+                    "each succeeded at its first attempt");
+            Map<String, Long> byNode = DB.countsByNode(5);
+            DB.countsByNode(7).forEach((node, n) -> byNode.merge(node, n, Long::sum));
+            assertTrue(byNode.containsKey(skewedId), "the skewed node took work: " + byNode);
+            double createdAt = DB.number("SELECT FLOOR(EXTRACT(EPOCH FROM created_at) * 1000) FROM background_task_completed "
+                    + "WHERE task_name = 'cluster.count' AND params LIKE '[6,%'") / 1000.0;
+            double startedAt = DB.number("SELECT FLOOR(EXTRACT(EPOCH FROM started_at) * 1000) FROM background_task_completed "
+                    + "WHERE task_name = 'cluster.count' AND params LIKE '[6,%'") / 1000.0;
+            assertTrue(Math.abs(createdAt - enqueuedAt) < 2, "enqueued at the database's now, not 90 s later: "
+                    + (createdAt - enqueuedAt) + " s off");
+            assertTrue(startedAt - enqueuedAt >= 4.9 && startedAt - enqueuedAt < 20,
+                    "the 5 s delay counted from the database's now: started " + (startedAt - enqueuedAt) + " s after");
+        } finally {
+            skewed.stop();
+        }
+    }
+
     private static List<Integer> repeatedTasks(int run) throws SQLException {
         List<Integer> repeated = new ArrayList<>();
         try (Connection c = DB.connect();

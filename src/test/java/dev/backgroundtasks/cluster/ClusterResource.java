@@ -1,5 +1,6 @@
 package dev.backgroundtasks.cluster;
 
+import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.internal.config.NodeSettings;
 import jakarta.enterprise.context.RequestScoped;
@@ -12,6 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Application;
+
+import java.time.Duration;
 
 /** Lets the test enqueue work on a node over HTTP, in one transaction per request. */
 @Path("cluster")
@@ -42,14 +45,18 @@ public class ClusterResource {
         return String.join("\n", ClusterTasks.uncertainCommits);
     }
 
-    /** Enqueues {@code n} runs of {@code cluster.<task>} in one transaction; slow tasks also get {@code millis}. */
+    /**
+     * Enqueues {@code n} runs of {@code cluster.<task>} in one transaction, each {@code delayMillis}
+     * from now; slow tasks also get {@code millis}.
+     */
     @POST
     @Path("{task}")
     @Transactional
     public String enqueue(@PathParam("task") String task, @QueryParam("run") int run, @QueryParam("n") int n,
-                          @QueryParam("millis") long millis) {
+                          @QueryParam("millis") long millis, @QueryParam("delayMillis") long delayMillis) {
+        TaskOptions options = TaskOptions.in(Duration.ofMillis(delayMillis));
         for (int i = 0; i < n; i++) {
-            queue.enqueue("cluster." + task, task.equals("count") ? new Object[] {run, i} : new Object[] {run, i, millis});
+            queue.enqueue("cluster." + task, options, task.equals("count") ? new Object[] {run, i} : new Object[] {run, i, millis});
         }
         return "enqueued " + n;
     }

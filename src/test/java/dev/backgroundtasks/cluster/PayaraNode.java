@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -58,6 +59,25 @@ public final class PayaraNode {
         return startWith("server-config/payara-micro/postgresql-test.asadmin", name, port, war, workDir, systemProperties);
     }
 
+    /**
+     * Starts a node with the WAR on PostgreSQL whose wall clock reads {@code offset} off the real
+     * one (libfaketime, {@code +90s} or {@code -90s}), as a node whose clock is set wrong would;
+     * the monotonic clock, which only measures intervals, is left alone.
+     */
+    public static PayaraNode startWithClockOffset(String offset, String name, int port, File war, Path workDir)
+            throws IOException {
+        Path library = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+        if (!Files.exists(library)) {
+            throw new IllegalStateException("no " + library + ": install Debian's faketime package");
+        }
+        // FORCE_MONOTONIC_FIX=0: with it, the JVM's timed waits return at once and its threads spin.
+        Map<String, String> environment = Map.of("LD_PRELOAD", library.toString(), "FAKETIME", offset,
+                "FAKETIME_DONT_FAKE_MONOTONIC", "1", "FAKETIME_FORCE_MONOTONIC_FIX", "0", "NO_FAKE_STAT", "1");
+        return launch(name, port, war.getName().replaceFirst("\\.war$", ""), workDir, List.of(),
+                nodeOptions("server-config/payara-micro/postgresql-test.asadmin", "postgresql.jar", name, port, war, workDir),
+                environment);
+    }
+
     /** Starts a node with its own post-boot commands. */
     public static PayaraNode startWith(String postBoot, String name, int port, File war, Path workDir, String... systemProperties)
             throws IOException {
@@ -67,16 +87,21 @@ public final class PayaraNode {
     /** Starts a node with a JDBC driver from the build's Payara directory and its own post-boot commands. */
     public static PayaraNode startOn(String driverJar, String postBoot, String name, int port, File war, Path workDir,
                                      String... systemProperties) throws IOException {
+        return launch(name, port, war.getName().replaceFirst("\\.war$", ""), workDir, List.of(systemProperties),
+                nodeOptions(postBoot, driverJar, name, port, war, workDir), Map.of());
+    }
+
+    private static List<String> nodeOptions(String postBoot, String driverJar, String name, int port, File war, Path workDir)
+            throws IOException {
         String payara = System.getProperty("payara.dir", "target/payara");
         Path root = workDir.resolve("root-" + name);
         // A runtime directory left by an earlier start would first boot the application deployed then.
         deleteTree(root);
-        List<String> options = List.of("--nocluster", "--port", Integer.toString(port),
+        return List.of("--nocluster", "--port", Integer.toString(port),
                 "--rootDir", root.toString(),
                 "--addLibs", Path.of(payara, driverJar).toString(),
                 "--postbootcommandfile", postBoot,
                 "--deploy", war.getPath());
-        return launch(name, port, war.getName().replaceFirst("\\.war$", ""), workDir, List.of(systemProperties), options);
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -95,6 +120,11 @@ public final class PayaraNode {
      */
     public static PayaraNode launch(String name, int port, String context, Path workDir, List<String> jvmOptions,
                                     List<String> microOptions) throws IOException {
+        return launch(name, port, context, workDir, jvmOptions, microOptions, Map.of());
+    }
+
+    private static PayaraNode launch(String name, int port, String context, Path workDir, List<String> jvmOptions,
+                                     List<String> microOptions, Map<String, String> environment) throws IOException {
         String payara = System.getProperty("payara.dir", "target/payara");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -102,7 +132,9 @@ public final class PayaraNode {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Path.of(payara, "payara-micro.jar").toString()));
         command.addAll(microOptions);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new PayaraNode(name, port, context, workDir.resolve(name + ".log"), process);
     }
 

@@ -27,13 +27,20 @@ CREATE TABLE IF NOT EXISTS background_task (
     dedupe_key     VARCHAR(255),
     schedule       VARCHAR(300),
     max_running    INT,
-    cancel_requested BOOLEAN    NOT NULL DEFAULT FALSE,
-    INDEX background_task_ready (locked_by, max_running, priority DESC, run_at, id),
-    INDEX background_task_ready_queue (locked_by, max_running, queue, priority DESC, run_at, id),
-    INDEX background_task_capped (task_name, locked_by, priority DESC, run_at, id),
-    INDEX background_task_lease (locked_until),
-    UNIQUE INDEX background_task_dedupe (dedupe_key)
+    cancel_requested BOOLEAN    NOT NULL DEFAULT FALSE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- Indexes in statements of their own, so that running the script again restores a missing one.
+CREATE INDEX IF NOT EXISTS background_task_ready
+    ON background_task (locked_by, max_running, priority DESC, run_at, id);
+CREATE INDEX IF NOT EXISTS background_task_ready_queue
+    ON background_task (locked_by, max_running, queue, priority DESC, run_at, id);
+CREATE INDEX IF NOT EXISTS background_task_capped
+    ON background_task (task_name, locked_by, priority DESC, run_at, id);
+CREATE INDEX IF NOT EXISTS background_task_lease
+    ON background_task (locked_until);
+CREATE UNIQUE INDEX IF NOT EXISTS background_task_dedupe
+    ON background_task (dedupe_key);
 
 CREATE TABLE IF NOT EXISTS background_task_completed (
     id             BIGINT       NOT NULL PRIMARY KEY,
@@ -51,9 +58,11 @@ CREATE TABLE IF NOT EXISTS background_task_completed (
     result         LONGTEXT,
     error          LONGTEXT,
     started_at     DATETIME(6),
-    finished_at    DATETIME(6)  NOT NULL,
-    INDEX background_task_completed_finished (finished_at)
+    finished_at    DATETIME(6)  NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+CREATE INDEX IF NOT EXISTS background_task_completed_finished
+    ON background_task_completed (finished_at);
 
 -- Queues paused at run time, for every node; a queue without a row is running.
 CREATE TABLE IF NOT EXISTS background_task_queue (

@@ -14,15 +14,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Creates the task tables at start-up from the script for the connected database when they are
- * missing and {@code background-tasks.schema.create} is on; otherwise only checks that they exist.
- * Runs once per deployment, on the thread that starts the application.
+ * Creates the task tables and their indexes at start-up from the script for the connected database
+ * when any is missing and {@code background-tasks.schema.create} is on; otherwise only checks that
+ * they exist, and names what is missing. (A missing index is not only slow: without
+ * {@code background_task_dedupe} dedupe keys would silently stop deduplicating.) Runs once per
+ * deployment, on the thread that starts the application.
  */
 @ApplicationScoped
 public class SchemaInstaller {
@@ -38,50 +44,98 @@ public class SchemaInstaller {
     @Inject
     SchemaSettings settings;
 
-    /** Creates or checks the tables; safe when several nodes start at once. */
+    /** For the container. */
+    SchemaInstaller() {
+    }
+
+    /** On a database of the caller's: a plain test of the check against a real database. */
+    public SchemaInstaller(Database database, SchemaSettings settings) {
+        this.database = database;
+        this.settings = settings;
+    }
+
+    /** Creates or checks the tables and their indexes; safe when several nodes start at once. */
     public void prepare() {
         Dialect d = database.dialect();
         try (Connection connection = database.connection()) {
-            if (tablesExist(connection)) {
+            List<String> expectedIndexes = indexes(d.schemaResource());
+            List<String> missing = missing(connection, expectedIndexes);
+            if (missing.isEmpty()) {
                 return;
             }
             if (!settings.create()) {
-                throw new IllegalStateException("Some of the tables " + TABLES + " are missing "
-                        + "and background-tasks.schema.create=false: apply " + d.schemaResource() + " from the library jar");
+                throw new IllegalStateException("background-tasks is missing " + missing
+                        + " and background-tasks.schema.create=false: apply " + d.schemaResource() + " from the library jar");
             }
-            LOG.info(() -> "Creating the background-tasks tables from " + d.schemaResource());
+            LOG.info(() -> "Creating the background-tasks tables and indexes " + missing + " from " + d.schemaResource());
             try {
                 runScript(connection, d.schemaResource());
             } catch (SQLException e) {
                 // Another node may have created them at the same moment.
-                if (!tablesExist(connection)) {
+                if (!missing(connection, expectedIndexes).isEmpty()) {
                     throw e;
                 }
                 LOG.log(Level.FINE, "Schema created concurrently by another node", e);
+            }
+            List<String> still = missing(connection, expectedIndexes);
+            if (!still.isEmpty()) {
+                throw new IllegalStateException("background-tasks ran " + d.schemaResource() + " and still misses " + still
+                        + ": create them as that script does");
             }
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("background-tasks could not prepare its tables: " + e.getMessage(), e);
         }
     }
 
-    private static boolean tablesExist(Connection connection) throws SQLException {
+    /** The library's tables and indexes that the connected database lacks, by name. */
+    private static List<String> missing(Connection connection, List<String> expectedIndexes) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         // The current catalog only: on MariaDB a catalog is a database, and another one on the same
         // server may hold tables of the same name.
         String catalog = connection.getCatalog();
+        List<String> missing = new ArrayList<>();
+        Set<String> indexes = new HashSet<>();
         for (String table : TABLES) {
             boolean found = false;
             for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
                 try (ResultSet tables = meta.getTables(catalog, null, name, new String[] {"TABLE"})) {
                     found |= tables.next();
                 }
+                try (ResultSet index = meta.getIndexInfo(catalog, null, name, false, true)) {
+                    while (index.next()) {
+                        String indexName = index.getString("INDEX_NAME");
+                        if (indexName != null) {
+                            indexes.add(indexName.toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
             }
             if (!found) {
-                return false;
+                missing.add("table " + table);
             }
         }
-        return true;
+        for (String index : expectedIndexes) {
+            if (!indexes.contains(index)) {
+                missing.add("index " + index);
+            }
+        }
+        return missing;
     }
+
+    /** The indexes a schema script creates, by name (lower case). */
+    static List<String> indexes(String resource) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String statement : statements(resource)) {
+            Matcher m = INDEX_NAME.matcher(statement);
+            if (m.find()) {
+                names.add(m.group(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    private static final Pattern INDEX_NAME =
+            Pattern.compile("^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
 
     private static void runScript(Connection connection, String resource) throws SQLException, IOException {
         boolean autoCommit = connection.getAutoCommit();

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
@@ -26,6 +27,13 @@ public class BenchResource {
 
     @Inject
     BenchTasks tasks;
+
+    /** How many times {@code bench.noop} ran on this node. */
+    @GET
+    @Path("runs")
+    public String runs() {
+        return Long.toString(BenchTasks.RUNS.get());
+    }
 
     private static UserTransaction transaction() throws Exception {
         return (UserTransaction) new InitialContext().lookup("java:comp/UserTransaction");

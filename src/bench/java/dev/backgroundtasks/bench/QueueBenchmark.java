@@ -34,28 +34,33 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Measures this queue and db-scheduler side by side on the local PostgreSQL: drain throughput,
- * pickup latency, enqueue cost and claim cost against a growing backlog. Prints a table and writes
- * target/benchmark/results.json. Run with {@code mvn -Pbenchmark verify}.
+ * Measures this queue and db-scheduler side by side on the local PostgreSQL, in one sitting: drain
+ * throughput (a warm-up drain, then {@code bench.drains} timed ones each, min / median / max),
+ * pickup latency, enqueue cost, and claim cost next to due, scheduled and paused backlogs. Prints a
+ * table and writes target/benchmark/results.json with the database's settings, its disk's flush
+ * rate, and the WAL and checkpoints of the drains. Run with {@code mvn -Pbenchmark verify}.
  */
 class QueueBenchmark {
 
-    private static final String URL = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/background_tasks_bench");
-    private static final int TASKS = Integer.getInteger("bench.tasks", 100_000);
+    private static final String DB_SCHEDULER = "db-scheduler 16.12.0";
+    /** db-scheduler's thread counts to drain with; the best of them is the one compared. */
+    private static final List<Integer> DB_SCHEDULER_THREADS = java.util.Arrays.stream(
+            System.getProperty("bench.dbscheduler-threads", "8,20,32").split(",")).map(Integer::valueOf).toList();
     private static final int PROBES = Integer.getInteger("bench.probes", 500);
     private static final int GAP_MILLIS = 20;
-    /** Which parts to run, for iterating on one of them: claim, dbscheduler, c8, c32. */
-    private static final List<String> PARTS = List.of(System.getProperty("bench.parts", "claim,dbscheduler,c8,c32").split(","));
+    /** Which parts to run, for iterating on one of them: env, claim, dbscheduler, c8, c32. */
+    private static final List<String> PARTS = List.of(System.getProperty("bench.parts", "env,claim,dbscheduler,c8,c32").split(","));
     /** Extra JVM options for the Payara Micro nodes, such as a profiler's, separated by spaces. */
     private static final String[] NODE_OPTIONS = System.getProperty("bench.node-options", "").isBlank()
             ? new String[0] : System.getProperty("bench.node-options").trim().split("\\s+");
 
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String[]> table = new ArrayList<>();
+    private final Map<String, String> settings = new LinkedHashMap<>();
 
     @Test
     void run() throws Exception {
-        createDatabase();
+        BenchDatabase.create();
         Path dir = Files.createDirectories(Path.of("target", "benchmark"));
         File war = dir.resolve("bench.war").toFile();
         Deployments.library("bench.war", "background-tasks.worker.poll-interval=PT1S")
@@ -63,6 +68,9 @@ class QueueBenchmark {
                 .as(ZipExporter.class).exportTo(war, true);
         String postBoot = writePostBoot(dir);
 
+        if (PARTS.contains("env")) {
+            environment();
+        }
         if (PARTS.contains("claim")) {
             claimCost();
         }
@@ -73,7 +81,7 @@ class QueueBenchmark {
             PayaraNode node = PayaraNode.startWith(postBoot, "bench8", 18481, war, dir,
                     nodeOptions("-Dbackground-tasks.worker.concurrency=8")).awaitReady();
             try {
-                drainOurs(8);
+                drain("ours, concurrency 8", "drain.ours.c8", Drains.ours(node));
                 pickupOurs(node, "ours, same node", node);
                 enqueueCost(node);
             } finally {
@@ -85,7 +93,7 @@ class QueueBenchmark {
                     nodeOptions("-Dbackground-tasks.worker.concurrency=32")).awaitReady();
             PayaraNode enqueuer = null;
             try {
-                drainOurs(32);
+                drain("ours, concurrency 32", "drain.ours.c32", Drains.ours(worker));
                 enqueuer = PayaraNode.startWith(postBoot, "enqueuer", 18483, war, dir,
                         "-Dbackground-tasks.worker.enabled=false").awaitReady();
                 pickupOurs(enqueuer, "ours, another node", worker);
@@ -107,68 +115,27 @@ class QueueBenchmark {
 
     // ---- drain ---------------------------------------------------------------------------------
 
-    private void drainOurs(int concurrency) throws Exception {
-        reset();
-        sql("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, max_attempts, "
-                + "timeout_millis, created_at) SELECT -g, 'bench.noop', '[]', 'default', 0, TIMESTAMP '2999-01-01', 0, 1, "
-                + "60000, TIMESTAMP '2026-01-01' FROM generate_series(1, " + TASKS + ") g");
-        sql("ANALYZE background_task");
-        long start;
-        try (Connection c = connect()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("UPDATE background_task SET run_at = TIMESTAMP '2000-01-01'");
-                s.execute("SELECT pg_notify('" + PostgresDialect.CHANNEL + "', '')");
-            }
-            c.commit();
-            start = System.nanoTime();
-        }
-        awaitEmpty("background_task", Duration.ofMinutes(10));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long archived = number("SELECT COUNT(*) FROM background_task_completed WHERE outcome = 'SUCCEEDED'");
-        if (archived != TASKS) {
-            throw new IllegalStateException("drain archived " + archived + " of " + TASKS);
-        }
-        record("drain.ours.c" + concurrency, TASKS / seconds);
-        table.add(new String[] {"drain, ours, concurrency " + concurrency, fmt(TASKS / seconds) + " tasks/s",
-                String.format(Locale.ROOT, "%d tasks in %.2f s", TASKS, seconds)});
+    private void drain(String label, String key, Drains.Result result) {
+        results.put(key, result.tasksPerSecond());
+        results.put(key + ".wal-bytes-per-task", result.walBytesPerTask());
+        results.put(key + ".checkpoints", (double) result.checkpoints());
+        table.add(new String[] {"drain, " + label, result.tasksPerSecond().text() + " tasks/s",
+                String.format(Locale.ROOT, "%d tasks, %d timed drains after a warm-up; %.0f WAL bytes/task, %d checkpoints",
+                        Drains.TASKS, Drains.REPEATS, result.walBytesPerTask(), result.checkpoints())});
     }
 
     private void dbScheduler() throws Exception {
-        sql("DROP TABLE IF EXISTS scheduled_tasks");
-        sql("""
-                CREATE TABLE scheduled_tasks (
-                  task_name text NOT NULL, task_instance text NOT NULL, task_data bytea,
-                  execution_time timestamp with time zone NOT NULL, picked BOOLEAN NOT NULL, picked_by text,
-                  last_success timestamp with time zone, last_failure timestamp with time zone,
-                  consecutive_failures INT, last_heartbeat timestamp with time zone, version BIGINT NOT NULL,
-                  priority SMALLINT, PRIMARY KEY (task_name, task_instance))""");
-        sql("CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)");
-        sql("CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat)");
-        sql("CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)");
-
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(URL);
+        config.setJdbcUrl(BenchDatabase.URL);
         config.setUsername("postgres");
         config.setPassword("postgres");
         config.setMaximumPoolSize(24);
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
-            // Drain: its fastest setting here, lock-and-fetch 4.0/20.0 with 20 threads.
-            OneTimeTask<Void> noop = Tasks.oneTime("noop").execute((instance, context) -> { });
-            sql("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version, priority) "
-                    + "SELECT 'noop', g::text, now() + interval '1 day', false, 1, 0 FROM generate_series(1, " + TASKS + ") g");
-            sql("ANALYZE scheduled_tasks");
-            Scheduler scheduler = Scheduler.create(dataSource, noop).threads(20).pollUsingLockAndFetch(4.0, 20.0)
-                    .pollingInterval(Duration.ofSeconds(1)).build();
-            scheduler.start();
-            sql("UPDATE scheduled_tasks SET execution_time = now() - interval '1 second'");
-            long start = System.nanoTime();
-            awaitEmpty("scheduled_tasks", Duration.ofMinutes(10));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            scheduler.stop();
-            record("drain.dbscheduler", TASKS / seconds);
-            table.add(new String[] {"drain, db-scheduler 16.7.1 (lock-and-fetch 4.0/20.0, 20 threads)",
-                    fmt(TASKS / seconds) + " tasks/s", String.format(Locale.ROOT, "%d tasks in %.2f s", TASKS, seconds)});
+            for (int threads : DB_SCHEDULER_THREADS) {
+                drain(DB_SCHEDULER + ", " + threads + " threads, lock-and-fetch 4.0/20.0", "drain.dbscheduler.t" + threads,
+                        Drains.dbScheduler(dataSource, threads));
+            }
+            createDbSchedulerTable();
 
             // Pickup with immediate execution, and the cost of schedule().
             Map<String, Long> started = new ConcurrentHashMap<>();
@@ -201,13 +168,26 @@ class QueueBenchmark {
                     latencies.add((started.get(e.getKey()) - e.getValue()) / 1000.0);
                 }
             }
-            latency("pickup.dbscheduler", "pickup, db-scheduler, immediate execution, same JVM", latencies);
+            latency("pickup.dbscheduler", "pickup, " + DB_SCHEDULER + ", immediate execution, same JVM", latencies);
             Stats schedule = Stats.of(scheduleMillis.subList(50, scheduleMillis.size()));
             results.put("enqueue.dbscheduler.schedule", schedule);
-            table.add(new String[] {"enqueue, db-scheduler schedule() (insert + commit)",
+            table.add(new String[] {"enqueue, " + DB_SCHEDULER + " schedule() (insert + commit)",
                     String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms", schedule.p50(), schedule.p99()), ""});
         }
         sql("DROP TABLE scheduled_tasks");
+    }
+
+    private static void createDbSchedulerTable() throws Exception {
+        sql("DROP TABLE IF EXISTS scheduled_tasks");
+        sql("""
+                CREATE TABLE scheduled_tasks (
+                  task_name text NOT NULL, task_instance text NOT NULL, task_data bytea,
+                  execution_time timestamp with time zone NOT NULL, picked BOOLEAN NOT NULL, picked_by text,
+                  last_success timestamp with time zone, last_failure timestamp with time zone,
+                  consecutive_failures INT, last_heartbeat timestamp with time zone, version BIGINT NOT NULL,
+                  priority SMALLINT, PRIMARY KEY (task_name, task_instance))""");
+        sql("CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)");
+        sql("CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)");
     }
 
     // ---- latency and enqueue cost --------------------------------------------------------------
@@ -259,49 +239,26 @@ class QueueBenchmark {
     // ---- claim cost ----------------------------------------------------------------------------
 
     private void claimCost() throws Exception {
-        Map<Integer, Stats> byBacklog = new LinkedHashMap<>();
-        for (int backlog : new int[] {10_000, 100_000, 1_000_000}) {
-            reset();
-            sql("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, max_attempts, "
-                    + "timeout_millis, created_at) SELECT -g, 'bench.noop', '[]', 'default', (g % 3) - 1, "
-                    + "TIMESTAMP '2020-01-01' + g * INTERVAL '1 millisecond', 0, 1, 60000, TIMESTAMP '2020-01-01' "
-                    + "FROM generate_series(1, " + backlog + ") g");
-            sql("VACUUM ANALYZE background_task");
-            List<Double> millis = new ArrayList<>();
-            LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-            try (Connection c = connect()) {
-                c.setAutoCommit(false);
-                try (PreparedStatement claim = c.prepareStatement(PostgresDialect.CLAIM_EVERY_QUEUE);
-                     Statement pin = c.createStatement()) {
-                    for (int i = 0; i < 250; i++) {
-                        pin.execute(PostgresDialect.PIN_CLAIM_PLAN);
-                        claim.setString(1, "bench");
-                        claim.setObject(2, now);
-                        claim.setLong(3, 60_000);
-                        claim.setObject(4, now);
-                        claim.setArray(5, c.createArrayOf("varchar", new Object[0]));
-                        claim.setInt(6, 32);
-                        long t0 = System.nanoTime();
-                        try (ResultSet rows = claim.executeQuery()) {
-                            while (rows.next()) {
-                                rows.getLong(1);
-                            }
-                        }
-                        c.rollback();
-                        if (i >= 50) {
-                            millis.add((System.nanoTime() - t0) / 1e6);
-                        }
-                    }
-                }
-            }
-            Stats stats = Stats.of(millis);
-            byBacklog.put(backlog, stats);
-            results.put("claim.backlog-" + backlog, stats);
-            table.add(new String[] {"claim of 32 rows, " + String.format(Locale.ROOT, "%,d", backlog) + " pending",
-                    String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms", stats.p50(), stats.p99()), ""});
+        Map<ClaimCost.Scenario, Stats> costs = ClaimCost.measure();
+        double base = costs.values().iterator().next().p50();
+        int i = 0;
+        for (Map.Entry<ClaimCost.Scenario, Stats> e : costs.entrySet()) {
+            Stats stats = e.getValue();
+            results.put("claim." + i++, stats);
+            table.add(new String[] {"claim of 32 rows, " + e.getKey().label(),
+                    String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms", stats.p50(), stats.p99()),
+                    String.format(Locale.ROOT, "p50 %.2f× the first", stats.p50() / base)});
         }
-        results.put("claim.p99-ratio-1M-to-10k", byBacklog.get(1_000_000).p99() / byBacklog.get(10_000).p99());
-        reset();
+    }
+
+    private void environment() throws Exception {
+        String fsync = DatabaseMeter.fsyncRate();
+        settings.putAll(DatabaseMeter.settings());
+        if (fsync != null) {
+            settings.put("pg_test_fsync fdatasync (one 8kB write)", fsync);
+        }
+        table.add(new String[] {"database", settings.getOrDefault("server_version", "?") + ", synchronous_commit "
+                + settings.getOrDefault("synchronous_commit", "?"), fsync == null ? "" : "fdatasync " + fsync});
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -321,40 +278,47 @@ class QueueBenchmark {
         return values;
     }
 
-    private void record(String key, double value) {
-        results.put(key, value);
-    }
-
     private void report(Path dir) throws Exception {
-        Object ours32 = results.get("drain.ours.c32");
-        Object theirs = results.get("drain.dbscheduler");
-        if (ours32 instanceof Double a && theirs instanceof Double b && results.get("drain.ours.c8") != null) {
-            results.put("drain.ratio.c32-to-dbscheduler", a / b);
-            results.put("drain.ratio.c8-to-dbscheduler", (Double) results.get("drain.ours.c8") / b);
-            table.add(new String[] {"drain ratio, ours / db-scheduler",
-                    String.format(Locale.ROOT, "%.2f× (concurrency 32), %.2f× (concurrency 8)", a / b,
-                            (Double) results.get("drain.ours.c8") / b), ""});
+        double best = 0;
+        String bestLabel = null;
+        for (int threads : DB_SCHEDULER_THREADS) {
+            if (results.get("drain.dbscheduler.t" + threads) instanceof Spread spread && spread.median() > best) {
+                best = spread.median();
+                bestLabel = threads + " threads";
+            }
+        }
+        for (int concurrency : new int[] {8, 32}) {
+            if (best > 0 && results.get("drain.ours.c" + concurrency) instanceof Spread ours) {
+                results.put("drain.ratio.c" + concurrency + "-to-dbscheduler-best", ours.median() / best);
+                table.add(new String[] {"drain ratio, ours at concurrency " + concurrency + " / " + DB_SCHEDULER + "'s best",
+                        String.format(Locale.ROOT, "%.2f× (medians)", ours.median() / best), "its best: " + bestLabel});
+            }
         }
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                "%nbackground-tasks benchmark, %s, %d tasks per drain, PostgreSQL at %s%n", LocalDate.now(), TASKS, URL));
+                "%nbackground-tasks benchmark, %s, %d tasks per drain, PostgreSQL at %s%n", LocalDate.now(), Drains.TASKS,
+                BenchDatabase.URL));
         int width = table.stream().mapToInt(r -> r[0].length()).max().orElse(10);
         for (String[] row : table) {
             text.append(String.format(Locale.ROOT, "%-" + width + "s  %-44s  %s%n", row[0], row[1], row[2]));
         }
         System.out.println(text);
-        StringBuilder json = new StringBuilder("{\n  \"date\": \"" + LocalDate.now() + "\",\n  \"tasks\": " + TASKS);
+        StringBuilder json = new StringBuilder("{\n  \"date\": \"" + LocalDate.now() + "\",\n  \"tasks\": " + Drains.TASKS
+                + ",\n  \"timed_drains\": " + Drains.REPEATS);
+        json.append(",\n  \"database\": {");
+        int i = 0;
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            json.append(i++ == 0 ? "" : ", ").append('"').append(e.getKey()).append("\": \"").append(e.getValue()).append('"');
+        }
+        json.append('}');
         for (Map.Entry<String, Object> e : results.entrySet()) {
             Object v = e.getValue();
-            String value = v instanceof Stats s ? s.json() : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue());
+            String value = v instanceof Stats st ? st.json() : v instanceof Spread sp ? sp.json()
+                    : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue());
             json.append(",\n  \"").append(e.getKey()).append("\": ").append(value);
         }
         json.append("\n}\n");
         Files.writeString(dir.resolve("results.json"), json, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.txt"), text, StandardCharsets.UTF_8);
-    }
-
-    private static String fmt(double perSecond) {
-        return String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 
     private static String writePostBoot(Path dir) throws Exception {
@@ -365,62 +329,19 @@ class QueueBenchmark {
         return file.toString();
     }
 
-    private static void createDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "postgres");
-             Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'background_tasks_bench'")) {
-            if (!rows.next()) {
-                s.execute("CREATE DATABASE background_tasks_bench");
-            }
-        }
-        String schema;
-        try {
-            schema = new String(QueueBenchmark.class.getClassLoader()
-                    .getResourceAsStream("META-INF/background-tasks/schema/postgresql.sql").readAllBytes(), StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(schema);
-        }
-    }
-
     private static void reset() throws SQLException {
-        sql("TRUNCATE background_task, background_task_completed");
+        BenchDatabase.reset();
     }
 
-    /** Waits for the table to empty, on one connection so that watching costs the database little. */
     private static void awaitEmpty(String table, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        try (Connection c = connect();
-             PreparedStatement any = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rows = any.executeQuery()) {
-                    rows.next();
-                    if (!rows.getBoolean(1)) {
-                        return;
-                    }
-                }
-                Thread.sleep(10);
-            }
-        }
-        throw new IllegalStateException(table + " still holds " + number("SELECT COUNT(*) FROM " + table) + " rows");
+        BenchDatabase.awaitEmpty(table, limit);
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(URL, "postgres", "postgres");
-    }
-
-    private static long number(String query) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return BenchDatabase.connect();
     }
 
     private static void sql(String statement) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
+        BenchDatabase.sql(statement);
     }
 }

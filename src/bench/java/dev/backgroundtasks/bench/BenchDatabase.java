@@ -1,0 +1,87 @@
+package dev.backgroundtasks.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/** The benchmark's PostgreSQL database, read and written directly. */
+final class BenchDatabase {
+
+    static final String URL = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/background_tasks_bench");
+
+    private BenchDatabase() {
+    }
+
+    /** Creates the database when missing, and the library's tables from its own script. */
+    static void create() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "postgres");
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'background_tasks_bench'")) {
+            if (!rows.next()) {
+                s.execute("CREATE DATABASE background_tasks_bench");
+            }
+        }
+        String schema;
+        try {
+            schema = new String(QueueBenchmark.class.getClassLoader()
+                    .getResourceAsStream("META-INF/background-tasks/schema/postgresql.sql").readAllBytes(), StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(schema);
+        }
+    }
+
+    /** Empties the task and archive tables. */
+    static void reset() throws SQLException {
+        sql("TRUNCATE background_task, background_task_completed");
+    }
+
+    /** Waits for the table to empty, on one connection so that watching costs the database little. */
+    static void awaitEmpty(String table, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (Connection c = connect();
+             PreparedStatement any = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rows = any.executeQuery()) {
+                    rows.next();
+                    if (!rows.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        }
+        throw new IllegalStateException(table + " still holds " + number("SELECT COUNT(*) FROM " + table) + " rows");
+    }
+
+    static Connection connect() throws SQLException {
+        return DriverManager.getConnection(URL, "postgres", "postgres");
+    }
+
+    static long number(String query) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    static String text(String query) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    static void sql(String statement) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}

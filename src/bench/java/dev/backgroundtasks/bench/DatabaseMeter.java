@@ -1,0 +1,88 @@
+package dev.backgroundtasks.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the database did and how it is set up: WAL bytes and checkpoints between two readings, the
+ * settings that decide what a commit costs, and how fast the disk flushes ({@code pg_test_fsync}).
+ */
+final class DatabaseMeter {
+
+    /** WAL position (bytes) and checkpoints so far. */
+    record Reading(long walBytes, long checkpoints) {
+    }
+
+    private DatabaseMeter() {
+    }
+
+    static Reading read() throws SQLException {
+        long wal = BenchDatabase.number("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+        long checkpoints;
+        try {
+            checkpoints = BenchDatabase.number("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter");
+        } catch (SQLException e) {
+            // PostgreSQL 17 moved them.
+            checkpoints = BenchDatabase.number("SELECT num_timed + num_requested FROM pg_stat_checkpointer");
+        }
+        return new Reading(wal, checkpoints);
+    }
+
+    /** The settings that decide what a commit and a checkpoint cost, and the server's version. */
+    static Map<String, String> settings() throws SQLException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (Connection c = BenchDatabase.connect(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT name, setting || COALESCE(unit, '') FROM pg_settings WHERE name IN "
+                     + "('server_version', 'synchronous_commit', 'fsync', 'wal_sync_method', 'full_page_writes', "
+                     + "'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_level', 'max_connections') ORDER BY name")) {
+            while (rows.next()) {
+                settings.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return settings;
+    }
+
+    /**
+     * The disk's flush rate as {@code pg_test_fsync} measures it with {@code fdatasync} (Linux's
+     * default {@code wal_sync_method}), on the file system of the database's data directory; null
+     * when the tool is not installed.
+     */
+    static String fsyncRate() throws Exception {
+        Path tool;
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            tool = versions.map(v -> v.resolve("bin/pg_test_fsync")).filter(Files::isExecutable).sorted()
+                    .reduce((a, b) -> b).orElse(null);
+        }
+        if (tool == null) {
+            return null;
+        }
+        Path dataDir = Path.of(BenchDatabase.text("SHOW data_directory"));
+        Path file = dataDir.getParent().resolve("bench_pg_test_fsync.out");
+        Process process = new ProcessBuilder(List.of(tool.toString(), "-s", "2", "-f", file.toString()))
+                .redirectErrorStream(true).start();
+        String rate = null;
+        boolean oneWrite = false;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                oneWrite |= line.contains("one 8kB write");
+                if (oneWrite && rate == null && line.trim().startsWith("fdatasync")) {
+                    rate = line.trim().replaceFirst("^fdatasync\\s+", "").replaceAll("\\s+", " ");
+                }
+            }
+        }
+        process.waitFor();
+        Files.deleteIfExists(file);
+        return rate;
+    }
+}

@@ -75,7 +75,8 @@ final class Settlement {
                     + "lease grace; it runs once its lease expires", e);
         } finally {
             slots.remove(execution);
-            loop.slotFreed();
+            // Its row is due work again: look now, whether or not the last claim left any behind.
+            loop.wake();
         }
     }
 

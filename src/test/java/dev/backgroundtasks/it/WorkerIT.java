@@ -5,6 +5,7 @@ import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
+import dev.backgroundtasks.internal.worker.Worker;
 import dev.backgroundtasks.internal.worker.WorkerStats;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
@@ -47,6 +48,7 @@ class WorkerIT {
     static WebArchive deployment() {
         return Deployments.library("worker.war",
                         "background-tasks.worker.concurrency=8",
+                        "background-tasks.worker.claim-ahead=8",
                         "background-tasks.worker.poll-interval=PT1H")
                 .addClasses(TestTasks.class, Effects.class, Received.class, Point.class, Color.class, Opaque.class);
     }
@@ -65,6 +67,9 @@ class WorkerIT {
 
     @Inject
     WorkerStats stats;
+
+    @Inject
+    Worker worker;
 
     @BeforeEach
     void clean() {
@@ -235,5 +240,31 @@ class WorkerIT {
                 "SELECT COUNT(*) FROM background_task_completed WHERE outcome = 'SUCCEEDED' AND task_name = 'test.count'"));
         assertTrue(received.maxRunning() <= 8, "at most 8 at once, saw " + received.maxRunning());
         assertTrue(received.maxRunning() > 1, "tasks ran in parallel, saw " + received.maxRunning());
+    }
+
+    /**
+     * With {@code claim-ahead}, a worker stopped in the middle of a backlog of short tasks gives back
+     * what it had claimed ahead of its slots, unstarted and without counting an attempt: every task
+     * runs once, at its first attempt, once a worker runs again.
+     */
+    @Test
+    void aStoppedWorkerGivesBackWhatItClaimedAheadWithoutSpendingAnAttempt() throws Exception {
+        effects.update("DELETE FROM background_task_completed WHERE task_name = 'test.count'");
+        UserTransaction tx = transaction();
+        tx.begin();
+        for (int n = 0; n < 1000; n++) {
+            tasks.count(n);
+        }
+        tx.commit();
+        await().atMost(PROMPTLY).until(() -> effects.values("count").size() >= 200);
+        worker.stop(Duration.ofSeconds(5));
+        long waiting = pending();
+        assertEquals(0, effects.number("SELECT COUNT(*) FROM background_task WHERE locked_by IS NOT NULL"),
+                "nothing stays claimed by the stopped worker");
+        worker.start();
+        await().atMost(Duration.ofMinutes(2)).until(() -> pending() == 0);
+        assertEquals(1000, effects.values("count").size(), "every task ran once, none twice (" + waiting + " waited for the restart)");
+        assertEquals(1000, effects.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'test.count' "
+                + "AND outcome = 'SUCCEEDED' AND attempts = 1"), "each at its first attempt");
     }
 }

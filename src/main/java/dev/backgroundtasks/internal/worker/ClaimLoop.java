@@ -176,7 +176,8 @@ final class ClaimLoop {
 
     /** This moment's round; the count by queue only where the node serves chosen queues (it walks every slot). */
     private ClaimSizing.Round round(Set<String> pausedNow) {
-        return sizing.round(slots.size(), settings.servesEveryQueue() ? Map.of() : slots.byQueue(), pausedNow);
+        return sizing.round(slots.size(), settings.servesEveryQueue() ? Map.of() : slots.byQueue(), pausedNow,
+                sizing.ahead(slots.typicalHoldNanos(), scope.leaseGrace()));
     }
 
     /**
@@ -201,13 +202,17 @@ final class ClaimLoop {
         List<Integer> duePriorities = claims.duePriorities(connection, uncapped);
         int first = Math.floorMod(cappedTurn++, caps.size());
         int left = target.free();
+        // Capped runs only into slots free now: one claimed ahead would count against its cap while it waits.
+        int slotsLeft = target.slotsFree();
         boolean bounded = false;
-        for (int i = 0; i < caps.size() && left > 0; i++) {
+        for (int i = 0; i < caps.size() && slotsLeft > 0; i++) {
             ClaimScope.Cap cap = caps.get((first + i) % caps.size());
-            ClaimSizing.CappedShare share = sizing.cappedShare(left, duePriorities);
+            ClaimSizing.CappedShare share = sizing.cappedShare(slotsLeft, duePriorities);
             bounded |= share.priorityBound() != null;
-            left -= claimCapped(connection, cap,
+            int claimed = claimCapped(connection, cap,
                     uncapped.withLimit(share.limit()).withPriorityBound(share.priorityBound()), claimedNanos);
+            left -= claimed;
+            slotsLeft -= claimed;
         }
         if (left <= 0) {
             return true;
@@ -219,10 +224,13 @@ final class ClaimLoop {
             return true;
         }
         left -= claimed.size();
+        slotsLeft -= claimed.size();
         // Fewer uncapped runs than expected (other nodes took some): capped runs below the bound fill the rest.
-        for (int i = 0; i < caps.size() && left > 0 && bounded; i++) {
+        for (int i = 0; i < caps.size() && slotsLeft > 0 && bounded; i++) {
             ClaimScope.Cap cap = caps.get((first + i) % caps.size());
-            left -= claimCapped(connection, cap, uncapped.withLimit(sizing.limit(left)), claimedNanos);
+            int taken = claimCapped(connection, cap, uncapped.withLimit(sizing.limit(slotsLeft)), claimedNanos);
+            left -= taken;
+            slotsLeft -= taken;
         }
         return left <= 0;
     }

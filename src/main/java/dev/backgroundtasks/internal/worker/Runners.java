@@ -121,8 +121,8 @@ final class Runners {
         TaskEntity task = execution.task;
         // As in the lease: a row written around the API's bounds still gets a deadline the ticker can hold.
         long timeoutMillis = Math.min(task.getTimeoutMillis(), TaskOptions.MAX_TIMEOUT.toMillis());
-        execution.started(Thread.currentThread(), clock.instant(),
-                ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        long startNanos = ticker.nanoTime();
+        execution.started(Thread.currentThread(), clock.instant(), startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         Attempt attempt = execution.isCancellationRequested()
                 ? new Attempt.Cancelled("Cancelled before it started")
                 : invoker.invoke(execution);
@@ -137,6 +137,7 @@ final class Runners {
             attempt = new Attempt.Failed("Task timeout after " + seconds(task.getTimeoutMillis()) + "s", true, null);
         }
         finish.accept(execution, attempt);
+        slots.held(ticker.nanoTime() - startNanos);
     }
 
     static String seconds(long millis) {

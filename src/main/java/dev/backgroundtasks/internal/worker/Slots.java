@@ -32,6 +32,8 @@ final class Slots {
 
     private final Set<Execution> executions = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Execution> ready = new LinkedBlockingQueue<>();
+    /** How long a run held its slot, on average over the recent ones (weights halving every ~11 runs); 0 before the first. */
+    private long typicalHoldNanos;
 
     /** Takes tasks claimed at ticker reading {@code claimedNanos} into slots, ready for runners. */
     void accept(List<TaskEntity> claimed, long claimedNanos) {
@@ -62,6 +64,17 @@ final class Slots {
             }
         }
         return released;
+    }
+
+    /** A run held its slot for {@code nanos}, from its start until its outcome was handed on. */
+    synchronized void held(long nanos) {
+        long n = Math.max(1, nanos);
+        typicalHoldNanos = typicalHoldNanos == 0 ? n : typicalHoldNanos + (n - typicalHoldNanos) / 16;
+    }
+
+    /** How long recent runs held their slots (a moving average); 0 before any run ended. */
+    synchronized long typicalHoldNanos() {
+        return typicalHoldNanos;
     }
 
     int size() {

@@ -83,14 +83,17 @@ class ConfigReaderTest {
         ClaimSettings every = ClaimSettings.read(reader(Map.of("background-tasks.worker.concurrency", "6")));
         assertEquals(true, every.servesEveryQueue());
         assertEquals(6, every.slots());
+        assertEquals(0, every.claimAhead(), "claims nothing ahead by default");
         assertEquals(false, every.ascending());
         ClaimSettings chosen = ClaimSettings.read(reader(Map.of(
                 "background-tasks.worker.queues", " default:4, mail:2 ,reports",
                 "background-tasks.worker.concurrency", "3",
-                "background-tasks.worker.priority-order", "Ascending")));
+                "background-tasks.worker.priority-order", "Ascending",
+                "background-tasks.worker.claim-ahead", "9")));
         assertEquals(java.util.List.of("default", "mail", "reports"), java.util.List.copyOf(chosen.queues().keySet()));
         assertEquals(Map.of("default", 4, "mail", 2, "reports", 3), chosen.queues());
         assertEquals(9, chosen.slots());
+        assertEquals(9, chosen.claimAhead());
         assertEquals(true, chosen.ascending());
     }
 

@@ -85,7 +85,12 @@ class ClaimLoopIT {
     }
 
     private ClaimLoop loop(int concurrency, Map<String, Integer> queues, int batchSize, Map<String, Integer> caps) {
-        ClaimSettings settings = new ClaimSettings(concurrency, queues, Duration.ofSeconds(1), batchSize, false);
+        return loop(concurrency, queues, batchSize, caps, 0);
+    }
+
+    private ClaimLoop loop(int concurrency, Map<String, Integer> queues, int batchSize, Map<String, Integer> caps,
+                           int claimAhead) {
+        ClaimSettings settings = new ClaimSettings(concurrency, queues, Duration.ofSeconds(1), batchSize, false, claimAhead);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ClaimScope scope = new ClaimScope(NODE, Duration.ofMinutes(1), List.of("plain", "capped.x", "capped.y"), caps, false);
         return new ClaimLoop(settings, scope, claims, slots, backedUp::get,
@@ -248,6 +253,42 @@ class ClaimLoopIT {
     /** The task names of the runs in this node's slots, sorted. */
     private List<String> claimedNames() {
         return slots.all().stream().map(e -> e.task.getTaskName()).sorted().toList();
+    }
+
+    /**
+     * Once runs are known to hold their slots briefly, a turn claims as many tasks ahead as
+     * {@code claim-ahead} allows, in one claim; capped runs only into slots free now, as one claimed
+     * ahead would count against its cap while it waits.
+     */
+    @Test
+    void shortRunsLetATurnClaimAheadOfItsSlotsButNotCappedRuns() throws Exception {
+        try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES ('capped.x')")) {
+            s.executeUpdate();
+        }
+        for (long id = 1; id <= 30; id++) {
+            insert(id, "plain", "default", null, null);
+        }
+        ClaimLoop loop = loop(4, Map.of(), 32, Map.of("capped.x", 8), 4);
+        loop.claimOnce(held);
+        assertEquals(4, slots.size(), "no run has ended yet: the free slots only");
+        assertEquals(List.of(4), limits);
+        slots.held(Duration.ofMillis(2).toNanos());
+        for (long id : slots.ids()) {
+            finish(id);
+        }
+        loop.claimOnce(held);
+        assertEquals(8, slots.size(), "four slots and four ahead, in one claim");
+        assertEquals(List.of(4, 8), limits);
+
+        for (long id : slots.ids()) {
+            finish(id);
+        }
+        for (long id = 101; id <= 110; id++) {
+            insert(id, "capped.x", "default", 8, null, 5);
+        }
+        loop.claimOnce(held);
+        assertEquals(List.of("capped.x", "capped.x", "capped.x", "capped.x", "plain", "plain", "plain", "plain"),
+                claimedNames(), "capped runs (higher priority) into the four free slots, uncapped ones ahead");
     }
 
     /** The run {@code id} ended: its slot and its row are gone. */

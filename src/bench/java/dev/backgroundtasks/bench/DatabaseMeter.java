@@ -19,8 +19,8 @@ import java.util.Map;
  */
 final class DatabaseMeter {
 
-    /** WAL position (bytes) and checkpoints so far. */
-    record Reading(long walBytes, long checkpoints) {
+    /** WAL position (bytes), checkpoints, and the benchmark database's committed transactions so far. */
+    record Reading(long walBytes, long checkpoints, long commits) {
     }
 
     private DatabaseMeter() {
@@ -35,7 +35,9 @@ final class DatabaseMeter {
             // PostgreSQL 17 moved them.
             checkpoints = BenchDatabase.number("SELECT num_timed + num_requested FROM pg_stat_checkpointer");
         }
-        return new Reading(wal, checkpoints);
+        // Statistics are sent at most once a second: the commits of a drain are read after a pause.
+        long commits = BenchDatabase.number("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+        return new Reading(wal, checkpoints, commits);
     }
 
     /** The settings that decide what a commit and a checkpoint cost, and the server's version. */

@@ -51,6 +51,8 @@ class QueueBenchmark {
     /** Which parts to run, for iterating on one of them: env, claim, dbscheduler, c8, c32. */
     private static final List<String> PARTS = List.of(System.getProperty("bench.parts", "env,claim,dbscheduler,c8,c32").split(","));
     /** Extra JVM options for the Payara Micro nodes, such as a profiler's, separated by spaces. */
+    /** Tasks a node may claim ahead of its free slots, as a multiple of its slots (worker.claim-ahead); 0 for the default, none. */
+    private static final int CLAIM_AHEAD_PER_SLOT = Integer.getInteger("bench.claim-ahead-per-slot", 1);
     private static final String[] NODE_OPTIONS = System.getProperty("bench.node-options", "").isBlank()
             ? new String[0] : System.getProperty("bench.node-options").trim().split("\\s+");
 
@@ -79,9 +81,10 @@ class QueueBenchmark {
         }
         if (PARTS.contains("c8")) {
             PayaraNode node = PayaraNode.startWith(postBoot, "bench8", 18481, war, dir,
-                    nodeOptions("-Dbackground-tasks.worker.concurrency=8")).awaitReady();
+                    nodeOptions("-Dbackground-tasks.worker.concurrency=8",
+                            "-Dbackground-tasks.worker.claim-ahead=" + 8 * CLAIM_AHEAD_PER_SLOT)).awaitReady();
             try {
-                drain("ours, concurrency 8", "drain.ours.c8", Drains.ours(node));
+                drain("ours, concurrency 8, claim-ahead " + 8 * CLAIM_AHEAD_PER_SLOT, "drain.ours.c8", Drains.ours(node));
                 pickupOurs(node, "ours, same node", node);
                 enqueueCost(node);
             } finally {
@@ -90,10 +93,11 @@ class QueueBenchmark {
         }
         if (PARTS.contains("c32")) {
             PayaraNode worker = PayaraNode.startWith(postBoot, "bench32", 18482, war, dir,
-                    nodeOptions("-Dbackground-tasks.worker.concurrency=32")).awaitReady();
+                    nodeOptions("-Dbackground-tasks.worker.concurrency=32",
+                            "-Dbackground-tasks.worker.claim-ahead=" + 32 * CLAIM_AHEAD_PER_SLOT)).awaitReady();
             PayaraNode enqueuer = null;
             try {
-                drain("ours, concurrency 32", "drain.ours.c32", Drains.ours(worker));
+                drain("ours, concurrency 32, claim-ahead " + 32 * CLAIM_AHEAD_PER_SLOT, "drain.ours.c32", Drains.ours(worker));
                 enqueuer = PayaraNode.startWith(postBoot, "enqueuer", 18483, war, dir,
                         "-Dbackground-tasks.worker.enabled=false").awaitReady();
                 pickupOurs(enqueuer, "ours, another node", worker);
@@ -119,9 +123,10 @@ class QueueBenchmark {
         results.put(key, result.tasksPerSecond());
         results.put(key + ".wal-bytes-per-task", result.walBytesPerTask());
         results.put(key + ".checkpoints", (double) result.checkpoints());
+        results.put(key + ".commits-per-task", result.commitsPerTask());
         table.add(new String[] {"drain, " + label, result.tasksPerSecond().text() + " tasks/s",
-                String.format(Locale.ROOT, "%d tasks, %d timed drains after a warm-up; %.0f WAL bytes/task, %d checkpoints",
-                        Drains.TASKS, Drains.REPEATS, result.walBytesPerTask(), result.checkpoints())});
+                String.format(Locale.ROOT, "%d tasks × %d after a warm-up; per task %.0f WAL bytes, %.3f commits; %d checkpoints",
+                        Drains.TASKS, Drains.REPEATS, result.walBytesPerTask(), result.commitsPerTask(), result.checkpoints())});
     }
 
     private void dbScheduler() throws Exception {

@@ -127,7 +127,7 @@ final class Drains {
     }
 
     /** db-scheduler's PostgreSQL table and indexes, as its documentation gives them. */
-    private static void createTable() throws Exception {
+    static void createTable() throws Exception {
         BenchDatabase.sql("DROP TABLE IF EXISTS scheduled_tasks");
         BenchDatabase.sql("""
                 CREATE TABLE scheduled_tasks (

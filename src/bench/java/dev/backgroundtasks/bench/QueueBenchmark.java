@@ -7,7 +7,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backgroundtasks.cluster.PayaraNode;
 import dev.backgroundtasks.it.Deployments;
-import dev.backgroundtasks.internal.store.dialect.PostgresDialect;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.junit.jupiter.api.Test;
 
@@ -16,16 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +135,7 @@ class QueueBenchmark {
                 drain(DB_SCHEDULER + ", " + threads + " threads, lock-and-fetch 4.0/20.0", "drain.dbscheduler.t" + threads,
                         Drains.dbScheduler(dataSource, threads));
             }
-            createDbSchedulerTable();
+            Drains.createTable();
 
             // Pickup with immediate execution, and the cost of schedule().
             Map<String, Long> started = new ConcurrentHashMap<>();
@@ -180,19 +175,6 @@ class QueueBenchmark {
                     String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms", schedule.p50(), schedule.p99()), ""});
         }
         sql("DROP TABLE scheduled_tasks");
-    }
-
-    private static void createDbSchedulerTable() throws Exception {
-        sql("DROP TABLE IF EXISTS scheduled_tasks");
-        sql("""
-                CREATE TABLE scheduled_tasks (
-                  task_name text NOT NULL, task_instance text NOT NULL, task_data bytea,
-                  execution_time timestamp with time zone NOT NULL, picked BOOLEAN NOT NULL, picked_by text,
-                  last_success timestamp with time zone, last_failure timestamp with time zone,
-                  consecutive_failures INT, last_heartbeat timestamp with time zone, version BIGINT NOT NULL,
-                  priority SMALLINT, PRIMARY KEY (task_name, task_instance))""");
-        sql("CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)");
-        sql("CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)");
     }
 
     // ---- latency and enqueue cost --------------------------------------------------------------

@@ -202,17 +202,13 @@ final class ClaimLoop {
         List<Integer> duePriorities = claims.duePriorities(connection, uncapped);
         int first = Math.floorMod(cappedTurn++, caps.size());
         int left = target.free();
-        // Capped runs only into slots free now: one claimed ahead would count against its cap while it waits.
-        int slotsLeft = target.slotsFree();
         boolean bounded = false;
-        for (int i = 0; i < caps.size() && slotsLeft > 0; i++) {
+        for (int i = 0; i < caps.size() && left > 0; i++) {
             ClaimScope.Cap cap = caps.get((first + i) % caps.size());
-            ClaimSizing.CappedShare share = sizing.cappedShare(slotsLeft, duePriorities);
+            ClaimSizing.CappedShare share = sizing.cappedShare(left, duePriorities);
             bounded |= share.priorityBound() != null;
-            int claimed = claimCapped(connection, cap,
+            left -= claimCapped(connection, cap,
                     uncapped.withLimit(share.limit()).withPriorityBound(share.priorityBound()), claimedNanos);
-            left -= claimed;
-            slotsLeft -= claimed;
         }
         if (left <= 0) {
             return true;
@@ -224,13 +220,10 @@ final class ClaimLoop {
             return true;
         }
         left -= claimed.size();
-        slotsLeft -= claimed.size();
         // Fewer uncapped runs than expected (other nodes took some): capped runs below the bound fill the rest.
-        for (int i = 0; i < caps.size() && slotsLeft > 0 && bounded; i++) {
+        for (int i = 0; i < caps.size() && left > 0 && bounded; i++) {
             ClaimScope.Cap cap = caps.get((first + i) % caps.size());
-            int taken = claimCapped(connection, cap, uncapped.withLimit(sizing.limit(slotsLeft)), claimedNanos);
-            left -= taken;
-            slotsLeft -= taken;
+            left -= claimCapped(connection, cap, uncapped.withLimit(sizing.limit(left)), claimedNanos);
         }
         return left <= 0;
     }

@@ -17,16 +17,10 @@ final class ClaimSizing {
     /**
      * Free slots to claim into.
      *
-     * @param queue     the queue, or null for every queue but the paused ones
-     * @param free      how many tasks the claims for this target may take, in all, claims ahead included
-     * @param slotsFree how many of them have a slot free now: the most capped runs it may take, as a
-     *                  capped run claimed ahead would count against its cap while it waits
+     * @param queue the queue, or null for every queue but the paused ones
+     * @param free  how many tasks the claims for this target may take, in all, claims ahead included
      */
-    record Target(String queue, int free, int slotsFree) {
-
-        Target(String queue, int free) {
-            this(queue, free, free);
-        }
+    record Target(String queue, int free) {
     }
 
     /**
@@ -56,12 +50,14 @@ final class ClaimSizing {
      * How many tasks beyond its free slots this node may claim now: {@code claim-ahead}, but only as
      * many as its slots run within a quarter of the lease grace at the recent pace, so that a task
      * claimed ahead waits for a slot far less than the half grace after which it is given back
-     * (tasks that hold their slots for long are never claimed ahead); none before any run ended.
+     * (tasks that hold their slots for long are never claimed ahead); none before any run ended, and
+     * none on a node with chosen queues, whose runners serve every queue's ready tasks in turn (a
+     * queue's tasks claimed ahead would run in other queues' idle slots, beyond its own).
      *
      * @param typicalHoldNanos how long recent runs held their slots, 0 when unknown
      */
     int ahead(long typicalHoldNanos, Duration grace) {
-        if (settings.claimAhead() == 0 || typicalHoldNanos <= 0) {
+        if (settings.claimAhead() == 0 || typicalHoldNanos <= 0 || !settings.servesEveryQueue()) {
             return 0;
         }
         long withinQuarterGrace = (long) settings.slots() * (grace.toNanos() / 4) / typicalHoldNanos;
@@ -74,14 +70,12 @@ final class ClaimSizing {
      * @param executing tasks in this node's slots (claimed ahead included)
      * @param byQueue   those tasks by queue
      * @param paused    queues no node may start tasks from
-     * @param ahead     how many tasks this node may claim beyond its slots ({@link #ahead}), shared by
-     *                  its queues in proportion to their slots
+     * @param ahead     how many tasks this node may claim beyond its slots ({@link #ahead})
      */
     Round round(int executing, Map<String, Integer> byQueue, Set<String> paused, int ahead) {
         if (settings.servesEveryQueue()) {
-            int slotsFree = settings.concurrency() - executing;
-            int free = slotsFree + ahead;
-            return free <= 0 ? new Round(List.of(), true) : new Round(List.of(new Target(null, free, slotsFree)), false);
+            int free = settings.concurrency() + ahead - executing;
+            return free <= 0 ? new Round(List.of(), true) : new Round(List.of(new Target(null, free)), false);
         }
         List<Target> targets = new ArrayList<>();
         boolean full = false;
@@ -89,12 +83,11 @@ final class ClaimSizing {
             if (paused.contains(queue.getKey())) {
                 continue;
             }
-            int slotsFree = queue.getValue() - byQueue.getOrDefault(queue.getKey(), 0);
-            int free = slotsFree + (int) ((long) ahead * queue.getValue() / settings.slots());
+            int free = queue.getValue() - byQueue.getOrDefault(queue.getKey(), 0);
             if (free <= 0) {
                 full = true;
             } else {
-                targets.add(new Target(queue.getKey(), free, slotsFree));
+                targets.add(new Target(queue.getKey(), free));
             }
         }
         return new Round(targets, full);

@@ -105,6 +105,9 @@ final class Runners {
                 continue;
             }
             if (execution.isStale(ticker.nanoTime(), graceNanos)) {
+                // Runs hold their slots far longer than the moving average says: no more claims ahead
+                // until about twenty shorter runs bring it down (ClaimSizing.ahead: slots x grace is past any).
+                slots.holdAtLeast(Math.max(1, count.get()) * 2 * graceNanos);
                 if (execution.release()) {
                     giveBack.accept(execution);
                 }

@@ -72,6 +72,14 @@ final class Slots {
         typicalHoldNanos = typicalHoldNanos == 0 ? n : typicalHoldNanos + (n - typicalHoldNanos) / 16;
     }
 
+    /**
+     * A claim went stale waiting for a slot: the runs must be holding their slots far longer than the
+     * average says (one that only moves when a run ends), so it is raised to at least {@code nanos}.
+     */
+    synchronized void holdAtLeast(long nanos) {
+        typicalHoldNanos = Math.max(typicalHoldNanos, nanos);
+    }
+
     /** How long recent runs held their slots (a moving average); 0 before any run ended. */
     synchronized long typicalHoldNanos() {
         return typicalHoldNanos;

@@ -257,11 +257,10 @@ class ClaimLoopIT {
 
     /**
      * Once runs are known to hold their slots briefly, a turn claims as many tasks ahead as
-     * {@code claim-ahead} allows, in one claim; capped runs only into slots free now, as one claimed
-     * ahead would count against its cap while it waits.
+     * {@code claim-ahead} allows, in one claim, capped runs in their priority order like the others.
      */
     @Test
-    void shortRunsLetATurnClaimAheadOfItsSlotsButNotCappedRuns() throws Exception {
+    void shortRunsLetATurnClaimAheadOfItsSlots() throws Exception {
         try (PreparedStatement s = sql.prepareStatement("INSERT INTO background_task_cap (task_name) VALUES ('capped.x')")) {
             s.executeUpdate();
         }
@@ -287,8 +286,8 @@ class ClaimLoopIT {
             insert(id, "capped.x", "default", 8, null, 5);
         }
         loop.claimOnce(held);
-        assertEquals(List.of("capped.x", "capped.x", "capped.x", "capped.x", "plain", "plain", "plain", "plain"),
-                claimedNames(), "capped runs (higher priority) into the four free slots, uncapped ones ahead");
+        assertEquals(List.of("capped.x", "capped.x", "capped.x", "capped.x", "capped.x", "capped.x", "capped.x", "capped.x"),
+                claimedNames(), "capped runs of a higher priority first, up to their cap of 8");
     }
 
     /** The run {@code id} ended: its slot and its row are gone. */

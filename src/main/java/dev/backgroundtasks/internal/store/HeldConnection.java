@@ -76,7 +76,8 @@ public final class HeldConnection implements AutoCloseable {
                 setNetworkTimeout(c);
             }
         } catch (SQLException | RuntimeException e) {
-            c.close();
+            connection = c;
+            close();
             throw e;
         }
         connection = c;
@@ -109,11 +110,15 @@ public final class HeldConnection implements AutoCloseable {
             if (restore != null) {
                 c.setTransactionIsolation(restore);
             }
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Restoring the " + purpose + " connection's isolation failed", e);
+        }
+        try {
             if (restoreTimeout != null) {
                 c.setNetworkTimeout(DIRECT, restoreTimeout);
             }
         } catch (SQLException e) {
-            LOG.log(Level.FINE, "Restoring the " + purpose + " connection's settings failed", e);
+            LOG.log(Level.FINE, "Restoring the " + purpose + " connection's network timeout failed", e);
         }
         try {
             c.close();

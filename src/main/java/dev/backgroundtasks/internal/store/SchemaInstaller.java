@@ -93,15 +93,18 @@ public class SchemaInstaller {
         // The current catalog only: on MariaDB a catalog is a database, and another one on the same
         // server may hold tables of the same name.
         String catalog = connection.getCatalog();
+        // And the current schema, where the script creates them: another schema may hold a table or an
+        // index of the same name (null where the database has no schemas apart from catalogs).
+        String schema = connection.getSchema();
         List<String> missing = new ArrayList<>();
         Set<String> indexes = new HashSet<>();
         for (String table : TABLES) {
             boolean found = false;
             for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
-                try (ResultSet tables = meta.getTables(catalog, null, name, new String[] {"TABLE"})) {
+                try (ResultSet tables = meta.getTables(catalog, schema, name, new String[] {"TABLE"})) {
                     found |= tables.next();
                 }
-                try (ResultSet index = meta.getIndexInfo(catalog, null, name, false, true)) {
+                try (ResultSet index = meta.getIndexInfo(catalog, schema, name, false, true)) {
                     while (index.next()) {
                         String indexName = index.getString("INDEX_NAME");
                         if (indexName != null) {

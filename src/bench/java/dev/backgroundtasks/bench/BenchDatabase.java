@@ -43,16 +43,22 @@ final class BenchDatabase {
         sql("TRUNCATE background_task, background_task_completed");
     }
 
-    /** Waits for the table to empty, on one connection so that watching costs the database little. */
-    static void awaitEmpty(String table, Duration limit) throws Exception {
+    /**
+     * Waits for the table to empty, on one connection so that watching costs the database little.
+     *
+     * @return how many queries it took, each a committed transaction of its own
+     */
+    static long awaitEmpty(String table, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
+        long queries = 0;
         try (Connection c = connect();
              PreparedStatement any = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
             while (System.nanoTime() < deadline) {
+                queries++;
                 try (ResultSet rows = any.executeQuery()) {
                     rows.next();
                     if (!rows.getBoolean(1)) {
-                        return;
+                        return queries;
                     }
                 }
                 Thread.sleep(10);

@@ -129,7 +129,8 @@ class QueueBenchmark {
         config.setJdbcUrl(BenchDatabase.URL);
         config.setUsername("postgres");
         config.setPassword("postgres");
-        config.setMaximumPoolSize(24);
+        // A connection for every thread, its poller and the benchmark's own reads.
+        config.setMaximumPoolSize(DB_SCHEDULER_THREADS.stream().max(Integer::compare).orElse(20) + 4);
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
             for (int threads : DB_SCHEDULER_THREADS) {
                 drain(DB_SCHEDULER + ", " + threads + " threads, lock-and-fetch 4.0/20.0", "drain.dbscheduler.t" + threads,

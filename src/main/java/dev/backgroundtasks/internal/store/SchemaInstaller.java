@@ -38,6 +38,10 @@ public class SchemaInstaller {
     static final List<String> TABLES = List.of("background_task", "background_task_completed", "background_task_queue",
             "background_task_cap");
 
+    /** The name an index statement of a schema script creates. */
+    private static final Pattern INDEX_NAME =
+            Pattern.compile("^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
+
     @Inject
     Database database;
 
@@ -137,8 +141,6 @@ public class SchemaInstaller {
         return names;
     }
 
-    private static final Pattern INDEX_NAME =
-            Pattern.compile("^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
 
     private static void runScript(Connection connection, String resource) throws SQLException, IOException {
         boolean autoCommit = connection.getAutoCommit();

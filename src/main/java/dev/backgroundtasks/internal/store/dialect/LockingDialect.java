@@ -105,13 +105,9 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
             }
             bindNames(connection, peek, ++i, request.taskNames());
             peek.setInt(++i, request.limit());
-            List<Integer> priorities = new ArrayList<>();
             try (ResultSet rows = peek.executeQuery()) {
-                while (rows.next()) {
-                    priorities.add(rows.getInt(1));
-                }
+                return Rows.priorities(rows);
             }
-            return priorities;
         }
     }
 

@@ -490,11 +490,7 @@ public final class PostgresDialect implements Dialect {
                 claim.setInt(++i, request.priorityBoundValue());
             }
             claim.setInt(++i, request.limit());
-            claim.execute();
-            if (!claim.getMoreResults()) {
-                throw new SQLException("The claim statement returned no rows: " + sql);
-            }
-            try (ResultSet rows = claim.getResultSet()) {
+            try (ResultSet rows = afterPin(claim, sql)) {
                 return Rows.tasks(rows);
             }
         }
@@ -514,18 +510,19 @@ public final class PostgresDialect implements Dialect {
             }
             peek.setArray(++i, connection.createArrayOf("varchar", request.taskNames().toArray()));
             peek.setInt(++i, request.limit());
-            peek.execute();
-            if (!peek.getMoreResults()) {
-                throw new SQLException("The statement returned no rows: " + sql);
+            try (ResultSet rows = afterPin(peek, sql)) {
+                return Rows.priorities(rows);
             }
-            List<Integer> priorities = new ArrayList<>();
-            try (ResultSet rows = peek.getResultSet()) {
-                while (rows.next()) {
-                    priorities.add(rows.getInt(1));
-                }
-            }
-            return priorities;
         }
+    }
+
+    /** Runs {@link #PIN_CLAIM_PLAN} and the statement after it; the second one's rows. */
+    private static ResultSet afterPin(PreparedStatement pinned, String sql) throws SQLException {
+        pinned.execute();
+        if (!pinned.getMoreResults()) {
+            throw new SQLException("The statement returned no rows: " + sql);
+        }
+        return pinned.getResultSet();
     }
 
     @Override

@@ -49,6 +49,15 @@ public final class Rows {
         return tasks;
     }
 
+    /** The first column of every row, as the due-priorities statements return it. */
+    static List<Integer> priorities(ResultSet rows) throws SQLException {
+        List<Integer> priorities = new ArrayList<>();
+        while (rows.next()) {
+            priorities.add(rows.getInt(1));
+        }
+        return priorities;
+    }
+
     /**
      * A UTC column value as an instant, read as a timestamp in a UTC calendar rather than with
      * {@code getObject(column, LocalDateTime.class)}: Payara's result-set wrapper looks that method

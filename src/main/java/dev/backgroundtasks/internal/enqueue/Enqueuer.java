@@ -16,6 +16,8 @@ import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a call into a stored task: resolves its settings (call options, then the task's own),
@@ -44,6 +46,37 @@ public class Enqueuer {
     public TaskId enqueue(TaskDefinition task, TaskOptions options, Object[] args) {
         TaskOptions call = options == null ? TaskOptions.defaults() : options;
         return store(prepare(task, call, args), call);
+    }
+
+    /**
+     * Stores one task per argument set, all with the same options, in the caller's transaction.
+     * Every argument set is checked before anything is written: one that does not fit throws, naming
+     * its place in the list, and nothing is stored.
+     */
+    public List<TaskId> enqueueAll(TaskDefinition task, TaskOptions options, List<? extends Object[]> argumentSets) {
+        TaskOptions call = options == null ? TaskOptions.defaults() : options;
+        if (argumentSets.isEmpty()) {
+            return List.of();
+        }
+        if (call.dedupeKey() != null && argumentSets.size() > 1) {
+            throw new IllegalArgumentException("Task options: dedupe key '" + call.dedupeKey() + "' names one task, "
+                    + "but " + argumentSets.size() + " argument sets were given; enqueue keyed tasks one at a time");
+        }
+        if (argumentSets.size() == 1) {
+            return List.of(store(prepare(task, call, argumentSets.get(0)), call));
+        }
+        TaskEntity template = prepare(task, call, argumentSets.get(0));
+        List<String> params = new ArrayList<>(argumentSets.size());
+        params.add(template.getParams());
+        for (int i = 1; i < argumentSets.size(); i++) {
+            try {
+                params.add(codec.encode(task.name(), task.method(), argumentSets.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Argument set " + i + " (counting from 0) of " + argumentSets.size()
+                        + ": " + e.getMessage() + "; nothing was stored", e);
+            }
+        }
+        return store.insertAll(template, params, announcements.tasksCommitted());
     }
 
     /**

@@ -19,6 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +61,19 @@ public class TaskQueueBean implements TaskQueue {
     @Override
     public TaskId enqueue(String taskName, TaskOptions options, Object... args) {
         return enqueuer.enqueue(task(taskName), options, args);
+    }
+
+    @Override
+    public List<TaskId> enqueueAll(String taskName, TaskOptions options, Collection<? extends Object[]> argumentSets) {
+        Objects.requireNonNull(argumentSets, "argumentSets");
+        List<Object[]> sets = new ArrayList<>(argumentSets);
+        for (int i = 0; i < sets.size(); i++) {
+            if (sets.get(i) == null) {
+                throw new IllegalArgumentException("Argument set " + i + " (counting from 0) of " + sets.size()
+                        + " is null; a task without arguments takes an empty array");
+            }
+        }
+        return enqueuer.enqueueAll(task(taskName), options, sets);
     }
 
     @Override

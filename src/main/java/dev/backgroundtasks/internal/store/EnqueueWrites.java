@@ -11,6 +11,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,6 +47,30 @@ public class EnqueueWrites {
         em.persist(task);
         hooks.announceTasks(afterCommit);
         return new TaskId(task.getId());
+    }
+
+    /**
+     * Stores many tasks that share {@code template}'s task name and options and differ in their
+     * arguments, in batched statements on the transaction's connection, and runs {@code afterCommit}
+     * once the transaction has committed, like {@link #insert}.
+     *
+     * @return their ids, in the order of {@code params}
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public List<TaskId> insertAll(TaskEntity template, List<String> params, Runnable afterCommit) {
+        long[] ids;
+        try (Connection connection = database.connection()) {
+            ids = database.dialect().insertAll(connection, template, params);
+        } catch (SQLException e) {
+            throw new IllegalStateException("background-tasks could not store " + params.size() + " tasks '"
+                    + template.getTaskName() + "': " + e.getMessage(), e);
+        }
+        hooks.announceTasks(afterCommit);
+        List<TaskId> taskIds = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            taskIds.add(new TaskId(id));
+        }
+        return taskIds;
     }
 
     /**

@@ -62,6 +62,8 @@ public class SchemaInstaller {
     public void prepare() {
         Dialect d = database.dialect();
         try (Connection connection = database.connection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            d.versionAdvice(meta.getDatabaseMajorVersion(), meta.getDatabaseMinorVersion()).ifPresent(LOG::warning);
             List<String> expectedIndexes = indexes(d.schemaResource());
             List<String> missing = missing(connection, expectedIndexes);
             if (missing.isEmpty()) {

@@ -33,6 +33,18 @@ class SchemaScriptTest {
         }
     }
 
+    /** MariaDB before 10.8 builds the ready index ascending whatever the script says: a start-up warning names the cost. */
+    @Test
+    void mariaDbBeforeDescendingIndexesIsWarnedThatEveryClaimSorts() {
+        MariaDbDialect maria = new MariaDbDialect();
+        String advice = maria.versionAdvice(10, 6).orElseThrow();
+        assertTrue(advice.contains("MariaDB 10.6 ignores DESC") && advice.contains("10.8 or later"), advice);
+        assertTrue(maria.versionAdvice(10, 7).isPresent());
+        assertTrue(maria.versionAdvice(10, 8).isEmpty());
+        assertTrue(maria.versionAdvice(11, 4).isEmpty());
+        assertTrue(new PostgresDialect().versionAdvice(12, 0).isEmpty());
+    }
+
     @Test
     void dialectFollowsTheJdbcProductName() {
         assertEquals("postgresql", Dialect.forProduct("PostgreSQL").name());

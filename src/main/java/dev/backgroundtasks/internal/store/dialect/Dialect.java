@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +21,14 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
 
     /** A short name, also the schema script's file name. */
     String name();
+
+    /**
+     * What is wrong with running on this version of the database, or empty when nothing is: a
+     * version the library works on but not as designed, said once at start.
+     */
+    default Optional<String> versionAdvice(int major, int minor) {
+        return Optional.empty();
+    }
 
     /** The classpath resource holding this database's schema. */
     default String schemaResource() {
@@ -123,6 +132,19 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
 
     /** The statement that reads one new id from {@code background_task_seq}, used as the id itself. */
     String nextIdSql();
+
+    /**
+     * Stores new tasks without a dedupe key that share a task name and options, those of
+     * {@code template}, and differ in their arguments, in batched statements on {@code connection}
+     * (enlisted in the caller's transaction).
+     *
+     * @return their ids, in the order of {@code params}
+     */
+    default long[] insertAll(Connection connection, TaskEntity template, List<String> params) throws SQLException {
+        long[] ids = TaskInserts.reserveIds(connection, this, params.size());
+        TaskInserts.insertBatched(connection, ids, template, params);
+        return ids;
+    }
 
     /**
      * The statement that reads the database's clock, in whole microseconds since the epoch, rounded

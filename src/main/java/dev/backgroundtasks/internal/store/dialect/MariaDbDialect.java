@@ -4,15 +4,31 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 
 /**
- * MariaDB 10.6 and later: {@code FOR UPDATE SKIP LOCKED} and sequences exist,
+ * MariaDB 10.8 and later (10.6 and 10.7 work, with a sort per claim: see {@link #versionAdvice}):
+ * {@code FOR UPDATE SKIP LOCKED}, sequences and descending indexes exist,
  * {@code UPDATE … RETURNING} and partial indexes do not, and there are no notifications,
  * so workers on other nodes find new tasks by polling. The claim and archive run under read
  * committed so that a locking read does not also lock the gaps where new tasks are inserted.
  */
 public final class MariaDbDialect extends LockingDialect {
+
+    /**
+     * MariaDB reads {@code DESC} in an index definition from 10.8 on; before, the ready index is
+     * ascending, and every claim sorts the due rows instead of reading the first ones in order.
+     */
+    @Override
+    public Optional<String> versionAdvice(int major, int minor) {
+        if (major > 10 || major == 10 && minor >= 8) {
+            return Optional.empty();
+        }
+        return Optional.of("MariaDB " + major + "." + minor + " ignores DESC in index definitions (10.8 and later read it): "
+                + "every claim of background-tasks sorts all due rows instead of reading the first ones from its index, "
+                + "which costs more the larger the backlog; use MariaDB 10.8 or later");
+    }
 
     /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (a JSON array of names, [] for none), task names, limit. */
     static final String LOCK_READY_EVERY_QUEUE = """

@@ -337,6 +337,56 @@ public final class PostgresDialect implements Dialect {
         return "SELECT nextval('background_task_seq')";
     }
 
+    /** As many values of the id sequence as the parameter says, each the last id of a block, in one round trip. */
+    static final String NEXT_ID_BLOCKS = "SELECT nextval('background_task_seq') FROM generate_series(1, ?)";
+
+    /**
+     * Many tasks of one name and option set in one statement: their ids and arguments come as two
+     * arrays, everything else once. Parameters: task name, queue, priority, run at, max attempts,
+     * timeout (ms), created at, schedule, max running, ids (an array), arguments (an array).
+     */
+    static final String INSERT_MANY = "INSERT INTO background_task " + INSERT_COLUMNS + """
+
+            SELECT n.id, CAST(? AS VARCHAR), n.params, CAST(? AS VARCHAR), CAST(? AS INTEGER), CAST(? AS TIMESTAMP), 0,
+                   CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS TIMESTAMP), NULL, CAST(? AS VARCHAR),
+                   CAST(? AS INTEGER), FALSE
+              FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS n(id, params)""";
+
+    /** One statement per thousand tasks, ids read in one round trip: about a tenth of the round trips of a JDBC batch. */
+    @Override
+    public long[] insertAll(Connection connection, TaskEntity template, List<String> params) throws SQLException {
+        int count = params.size();
+        long[] ids = new long[count];
+        int filled = 0;
+        try (PreparedStatement next = connection.prepareStatement(NEXT_ID_BLOCKS)) {
+            next.setInt(1, (count + TaskInserts.ID_BLOCK - 1) / TaskInserts.ID_BLOCK);
+            try (ResultSet values = next.executeQuery()) {
+                List<Long> lasts = new ArrayList<>();
+                while (values.next()) {
+                    lasts.add(values.getLong(1));
+                }
+                lasts.sort(null);
+                for (long last : lasts) {
+                    filled = TaskInserts.fillBlock(ids, filled, last);
+                }
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_MANY)) {
+            for (int from = 0; from < count; from += TaskInserts.ROWS_PER_STATEMENT) {
+                int to = Math.min(count, from + TaskInserts.ROWS_PER_STATEMENT);
+                int i = TaskInserts.bindShared(insert, 1, template, true);
+                Long[] chunkIds = new Long[to - from];
+                for (int k = from; k < to; k++) {
+                    chunkIds[k - from] = ids[k];
+                }
+                insert.setArray(i++, connection.createArrayOf("bigint", chunkIds));
+                insert.setArray(i, connection.createArrayOf("text", params.subList(from, to).toArray()));
+                insert.executeUpdate();
+            }
+        }
+        return ids;
+    }
+
     /** Inserts unless a task holds the key; the conflict target names the partial unique index's predicate. */
     static final String DEDUPED_INSERT = "INSERT INTO background_task " + INSERT_COLUMNS + "\nVALUES " + INSERT_VALUES
             + "\nON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";

@@ -1,11 +1,9 @@
 package dev.backgroundtasks.bench;
 
+import dev.backgroundtasks.internal.store.dialect.ClaimRequest;
 import dev.backgroundtasks.internal.store.dialect.PostgresDialect;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -64,32 +62,21 @@ final class ClaimCost {
         return costs;
     }
 
+    /** Claims through the dialect's own claim (its plan pinned as the worker's is), each rolled back. */
     private static Stats claims(List<String> paused) throws Exception {
         List<Double> millis = new ArrayList<>();
-        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        PostgresDialect dialect = new PostgresDialect();
+        ClaimRequest request = new ClaimRequest("bench", LocalDateTime.now(ZoneOffset.UTC), 60_000, 32, null, paused, null,
+                List.of("bench.noop"), false, null);
         try (Connection c = BenchDatabase.connect()) {
             c.setAutoCommit(false);
-            try (PreparedStatement claim = c.prepareStatement(PostgresDialect.CLAIM_EVERY_QUEUE);
-                 Statement pin = c.createStatement()) {
-                for (int i = 0; i < 250; i++) {
-                    pin.execute(PostgresDialect.PIN_CLAIM_PLAN);
-                    claim.setString(1, "bench");
-                    claim.setObject(2, now);
-                    claim.setLong(3, 60_000);
-                    claim.setObject(4, now);
-                    claim.setArray(5, c.createArrayOf("varchar", paused.toArray()));
-                    claim.setArray(6, c.createArrayOf("varchar", new Object[] {"bench.noop"}));
-                    claim.setInt(7, 32);
-                    long t0 = System.nanoTime();
-                    try (ResultSet rows = claim.executeQuery()) {
-                        while (rows.next()) {
-                            rows.getLong(1);
-                        }
-                    }
-                    c.rollback();
-                    if (i >= 50) {
-                        millis.add((System.nanoTime() - t0) / 1e6);
-                    }
+            for (int i = 0; i < 250; i++) {
+                long t0 = System.nanoTime();
+                dialect.claim(c, request);
+                long took = System.nanoTime() - t0;
+                c.rollback();
+                if (i >= 50) {
+                    millis.add(took / 1e6);
                 }
             }
         }

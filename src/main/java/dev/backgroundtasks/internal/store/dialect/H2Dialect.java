@@ -12,31 +12,107 @@ import java.util.List;
  */
 public final class H2Dialect extends LockingDialect {
 
-    /** Locks the ids of due tasks without a cap, from every queue but the paused ones. Parameters: now, paused queues (an array, empty for none), task names, limit. */
-    static final String LOCK_READY_EVERY_QUEUE = """
+    /*
+     * The claim of tasks without a cap walks the priorities: the next priority that holds waiting
+     * rows, one index descent, then the due rows at that priority in run order, until the claim has
+     * its limit. Rows due later sit at the end of their priority's range and are never read.
+     */
+
+    /** The next lower priority that holds waiting rows without a cap, in every queue. Parameter: the priority below which to look. */
+    static final String NEXT_LEVEL_EVERY_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND max_running IS NULL
+               AND priority < ?
+             ORDER BY priority DESC
+             FETCH FIRST 1 ROW ONLY""";
+
+    /** The next lower priority that holds waiting rows without a cap, in one queue. Parameters: queue, the priority below which to look. */
+    static final String NEXT_LEVEL_ONE_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND max_running IS NULL
+               AND queue = ?
+               AND priority < ?
+             ORDER BY priority DESC
+             FETCH FIRST 1 ROW ONLY""";
+
+    /** The next higher priority that holds waiting rows without a cap, in every queue. Parameter: the priority above which to look. */
+    static final String NEXT_LEVEL_EVERY_QUEUE_ASCENDING = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND max_running IS NULL
+               AND priority > ?
+             ORDER BY priority ASC
+             FETCH FIRST 1 ROW ONLY""";
+
+    /** The next higher priority that holds waiting rows without a cap, in one queue. Parameters: queue, the priority above which to look. */
+    static final String NEXT_LEVEL_ONE_QUEUE_ASCENDING = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND max_running IS NULL
+               AND queue = ?
+               AND priority > ?
+             ORDER BY priority ASC
+             FETCH FIRST 1 ROW ONLY""";
+
+    /** Locks the ids of due tasks without a cap at one priority, from every queue but the paused ones. Parameters: priority, now, paused queues (an array, empty for none), task names, limit. */
+    static final String LOCK_LEVEL_EVERY_QUEUE = """
             SELECT id
               FROM background_task
              WHERE locked_by IS NULL
-               AND run_at <= ?
                AND max_running IS NULL
+               AND priority = ?
+               AND run_at <= ?
                AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
                AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority DESC, run_at, id
+             ORDER BY run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
-    /** Locks the ids of due tasks without a cap, from one queue. Parameters: now, queue, task names, limit. */
-    static final String LOCK_READY_ONE_QUEUE = """
+    /** Locks the ids of due tasks without a cap at one priority, from one queue. Parameters: priority, now, queue, task names, limit. */
+    static final String LOCK_LEVEL_ONE_QUEUE = """
             SELECT id
               FROM background_task
              WHERE locked_by IS NULL
-               AND run_at <= ?
                AND max_running IS NULL
+               AND priority = ?
+               AND run_at <= ?
                AND queue = ?
                AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority DESC, run_at, id
+             ORDER BY run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
+
+    /** Priorities of due tasks without a cap at one priority, from every queue but the paused ones, in run order, locking nothing. Parameters as {@link #LOCK_LEVEL_EVERY_QUEUE}. */
+    static final String DUE_AT_LEVEL_EVERY_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND max_running IS NULL
+               AND priority = ?
+               AND run_at <= ?
+               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
+             ORDER BY run_at, id
+             FETCH FIRST ? ROWS ONLY""";
+
+    /** Priorities of due tasks without a cap at one priority, from one queue, in run order, locking nothing. Parameters as {@link #LOCK_LEVEL_ONE_QUEUE}. */
+    static final String DUE_AT_LEVEL_ONE_QUEUE = """
+            SELECT priority
+              FROM background_task
+             WHERE locked_by IS NULL
+               AND max_running IS NULL
+               AND priority = ?
+               AND run_at <= ?
+               AND queue = ?
+               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
+             ORDER BY run_at, id
+             FETCH FIRST ? ROWS ONLY""";
 
     /** Locks the ids of due runs of one capped task, from every queue but the paused ones. Parameters: now, task name, paused queues (an array, empty for none), the lowest priority to claim, limit. */
     static final String LOCK_READY_CAPPED_EVERY_QUEUE = """
@@ -63,32 +139,6 @@ public final class H2Dialect extends LockingDialect {
                AND queue = ?
                AND priority >= ?
              ORDER BY priority DESC, run_at, id
-             FETCH FIRST ? ROWS ONLY
-               FOR UPDATE SKIP LOCKED""";
-
-    /** Locks the ids of due tasks without a cap, from every queue but the paused ones, lower priorities first. Parameters: now, paused queues (an array, empty for none), task names, limit. */
-    static final String LOCK_READY_EVERY_QUEUE_ASCENDING = """
-            SELECT id
-              FROM background_task
-             WHERE locked_by IS NULL
-               AND run_at <= ?
-               AND max_running IS NULL
-               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
-               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority ASC, run_at, id
-             FETCH FIRST ? ROWS ONLY
-               FOR UPDATE SKIP LOCKED""";
-
-    /** Locks the ids of due tasks without a cap, from one queue, lower priorities first. Parameters: now, queue, task names, limit. */
-    static final String LOCK_READY_ONE_QUEUE_ASCENDING = """
-            SELECT id
-              FROM background_task
-             WHERE locked_by IS NULL
-               AND run_at <= ?
-               AND max_running IS NULL
-               AND queue = ?
-               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority ASC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
 
@@ -119,54 +169,6 @@ public final class H2Dialect extends LockingDialect {
              ORDER BY priority ASC, run_at, id
              FETCH FIRST ? ROWS ONLY
                FOR UPDATE SKIP LOCKED""";
-
-    /** Priorities of due tasks without a cap, from every queue but the paused ones, in claim order, locking nothing. Parameters: now, paused queues, task names, limit. */
-    static final String DUE_PRIORITIES_EVERY_QUEUE = """
-            SELECT priority
-              FROM background_task
-             WHERE locked_by IS NULL
-               AND run_at <= ?
-               AND max_running IS NULL
-               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
-               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority DESC, run_at, id
-             FETCH FIRST ? ROWS ONLY""";
-
-    /** Priorities of due tasks without a cap, from one queue, in claim order, locking nothing. Parameters: now, queue, task names, limit. */
-    static final String DUE_PRIORITIES_ONE_QUEUE = """
-            SELECT priority
-              FROM background_task
-             WHERE locked_by IS NULL
-               AND run_at <= ?
-               AND max_running IS NULL
-               AND queue = ?
-               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority DESC, run_at, id
-             FETCH FIRST ? ROWS ONLY""";
-
-    /** Like {@link #DUE_PRIORITIES_EVERY_QUEUE}, lower priorities first. */
-    static final String DUE_PRIORITIES_EVERY_QUEUE_ASCENDING = """
-            SELECT priority
-              FROM background_task
-             WHERE locked_by IS NULL
-               AND run_at <= ?
-               AND max_running IS NULL
-               AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
-               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority ASC, run_at, id
-             FETCH FIRST ? ROWS ONLY""";
-
-    /** Like {@link #DUE_PRIORITIES_ONE_QUEUE}, lower priorities first. */
-    static final String DUE_PRIORITIES_ONE_QUEUE_ASCENDING = """
-            SELECT priority
-              FROM background_task
-             WHERE locked_by IS NULL
-               AND run_at <= ?
-               AND max_running IS NULL
-               AND queue = ?
-               AND ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), task_name)
-             ORDER BY priority ASC, run_at, id
-             FETCH FIRST ? ROWS ONLY""";
 
     static final String MARK = """
             UPDATE background_task
@@ -220,23 +222,27 @@ public final class H2Dialect extends LockingDialect {
     }
 
     @Override
-    String duePrioritiesSql(ClaimRequest.Shape shape) {
+    String nextLevelSql(ClaimRequest.Shape shape) {
         if (shape.ascending()) {
-            return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE_ASCENDING : DUE_PRIORITIES_EVERY_QUEUE_ASCENDING;
+            return shape.oneQueue() ? NEXT_LEVEL_ONE_QUEUE_ASCENDING : NEXT_LEVEL_EVERY_QUEUE_ASCENDING;
         }
-        return shape.oneQueue() ? DUE_PRIORITIES_ONE_QUEUE : DUE_PRIORITIES_EVERY_QUEUE;
+        return shape.oneQueue() ? NEXT_LEVEL_ONE_QUEUE : NEXT_LEVEL_EVERY_QUEUE;
     }
 
     @Override
-    String lockReadySql(ClaimRequest.Shape shape) {
-        if (shape.ascending()) {
-            return shape.capped()
-                    ? (shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING : LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING)
-                    : (shape.oneQueue() ? LOCK_READY_ONE_QUEUE_ASCENDING : LOCK_READY_EVERY_QUEUE_ASCENDING);
+    String atLevelSql(ClaimRequest.Shape shape, boolean lock) {
+        if (lock) {
+            return shape.oneQueue() ? LOCK_LEVEL_ONE_QUEUE : LOCK_LEVEL_EVERY_QUEUE;
         }
-        return shape.capped()
-                ? (shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE : LOCK_READY_CAPPED_EVERY_QUEUE)
-                : (shape.oneQueue() ? LOCK_READY_ONE_QUEUE : LOCK_READY_EVERY_QUEUE);
+        return shape.oneQueue() ? DUE_AT_LEVEL_ONE_QUEUE : DUE_AT_LEVEL_EVERY_QUEUE;
+    }
+
+    @Override
+    String lockCappedSql(ClaimRequest.Shape shape) {
+        if (shape.ascending()) {
+            return shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE_ASCENDING : LOCK_READY_CAPPED_EVERY_QUEUE_ASCENDING;
+        }
+        return shape.oneQueue() ? LOCK_READY_CAPPED_ONE_QUEUE : LOCK_READY_CAPPED_EVERY_QUEUE;
     }
 
     @Override

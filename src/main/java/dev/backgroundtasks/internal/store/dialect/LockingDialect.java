@@ -42,18 +42,25 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     }
 
     /**
-     * The statement that locks the ids of due rows in claim order for one shape of request.
-     * Parameters: now, the capped task's name (capped shapes only), the queue or the paused queues
-     * ({@link #bindNames}), the task names this node has (uncapped shapes only) or the priority bound
-     * (capped shapes only), limit.
+     * The statement that locks the ids of due runs of one capped task in claim order. Parameters:
+     * now, the capped task's name, the queue or the paused queues ({@link #bindNames}), the priority
+     * bound, limit.
      */
-    abstract String lockReadySql(ClaimRequest.Shape shape);
+    abstract String lockCappedSql(ClaimRequest.Shape shape);
 
     /**
-     * The statement that reads the priorities of due rows without a cap in claim order, locking
-     * nothing. Parameters: now, the queue or the paused queues, the task names this node has, limit.
+     * The statement that finds the next priority, in claim order, that holds waiting rows without a
+     * cap, due or not: one index descent. Parameters: the queue (one-queue shapes only), the priority
+     * to go past.
      */
-    abstract String duePrioritiesSql(ClaimRequest.Shape shape);
+    abstract String nextLevelSql(ClaimRequest.Shape shape);
+
+    /**
+     * The statement that reads the due rows without a cap at one priority, in run order: their ids,
+     * locked ({@code lock}), or their priorities, locking nothing. Parameters: priority, now, the
+     * queue or the paused queues, the task names this node has, limit.
+     */
+    abstract String atLevelSql(ClaimRequest.Shape shape, boolean lock);
 
     /** Binds a list of names (the paused queues, the task names) as the lock statement takes one. */
     abstract void bindNames(Connection connection, PreparedStatement statement, int index, List<String> names)
@@ -95,49 +102,74 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
 
     @Override
     public List<Integer> duePriorities(Connection connection, ClaimRequest request) throws SQLException {
-        try (PreparedStatement peek = connection.prepareStatement(duePrioritiesSql(request.shape()))) {
-            int i = 0;
-            peek.setObject(++i, request.now());
-            if (request.queue() != null) {
-                peek.setString(++i, request.queue());
-            } else {
-                bindNames(connection, peek, ++i, request.pausedQueues());
+        List<Integer> priorities = new ArrayList<>();
+        walkLevels(connection, request, false, rows -> {
+            while (rows.next()) {
+                priorities.add(rows.getInt(1));
             }
-            bindNames(connection, peek, ++i, request.taskNames());
-            peek.setInt(++i, request.limit());
-            try (ResultSet rows = peek.executeQuery()) {
-                return Rows.priorities(rows);
+            return priorities.size();
+        });
+        return priorities;
+    }
+
+    /** Reads the rows of one priority; returns how many rows the walk has now. */
+    private interface LevelReader {
+        int read(ResultSet rows) throws SQLException;
+    }
+
+    /**
+     * Walks the priorities that hold rows without a cap, in claim order, reading the due rows of each
+     * ({@link #atLevelSql}) until {@code request.limit()} rows are read or no priority is left.
+     */
+    private void walkLevels(Connection connection, ClaimRequest request, boolean lock, LevelReader reader)
+            throws SQLException {
+        ClaimRequest.Shape shape = request.shape();
+        int past = shape.ascending() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+        int read = 0;
+        try (PreparedStatement next = connection.prepareStatement(nextLevelSql(shape));
+             PreparedStatement at = connection.prepareStatement(atLevelSql(shape, lock))) {
+            while (read < request.limit()) {
+                int i = 0;
+                if (request.queue() != null) {
+                    next.setString(++i, request.queue());
+                }
+                next.setInt(++i, past);
+                try (ResultSet level = next.executeQuery()) {
+                    if (!level.next()) {
+                        return;
+                    }
+                    past = level.getInt(1);
+                }
+                i = 0;
+                at.setInt(++i, past);
+                at.setObject(++i, request.now());
+                if (request.queue() != null) {
+                    at.setString(++i, request.queue());
+                } else {
+                    bindNames(connection, at, ++i, request.pausedQueues());
+                }
+                bindNames(connection, at, ++i, request.taskNames());
+                at.setInt(++i, request.limit() - read);
+                try (ResultSet rows = at.executeQuery()) {
+                    read = reader.read(rows);
+                }
             }
         }
     }
 
     @Override
     public List<TaskEntity> claim(Connection connection, ClaimRequest request) throws SQLException {
-        String lockReady = lockReadySql(request.shape());
         return inTransaction(connection, () -> {
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement lock = connection.prepareStatement(lockReady)) {
-                int i = 0;
-                lock.setObject(++i, request.now());
-                if (request.cappedTask() != null) {
-                    lock.setString(++i, request.cappedTask());
-                }
-                if (request.queue() != null) {
-                    lock.setString(++i, request.queue());
-                } else {
-                    bindNames(connection, lock, ++i, request.pausedQueues());
-                }
-                if (request.cappedTask() == null) {
-                    bindNames(connection, lock, ++i, request.taskNames());
-                } else {
-                    lock.setInt(++i, request.priorityBoundValue());
-                }
-                lock.setInt(++i, request.limit());
-                try (ResultSet rows = lock.executeQuery()) {
+            if (request.cappedTask() == null) {
+                walkLevels(connection, request, true, rows -> {
                     while (rows.next()) {
                         ids.add(rows.getLong(1));
                     }
-                }
+                    return ids.size();
+                });
+            } else {
+                lockCapped(connection, request, ids);
             }
             if (ids.isEmpty()) {
                 return List.of();
@@ -155,6 +187,27 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
                 return Rows.tasks(rows);
             }
         });
+    }
+
+    /** Locks the ids of due runs of one capped task, in claim order, into {@code ids}. */
+    private void lockCapped(Connection connection, ClaimRequest request, List<Long> ids) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(lockCappedSql(request.shape()))) {
+            int i = 0;
+            lock.setObject(++i, request.now());
+            lock.setString(++i, request.cappedTask());
+            if (request.queue() != null) {
+                lock.setString(++i, request.queue());
+            } else {
+                bindNames(connection, lock, ++i, request.pausedQueues());
+            }
+            lock.setInt(++i, request.priorityBoundValue());
+            lock.setInt(++i, request.limit());
+            try (ResultSet rows = lock.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+        }
     }
 
     @Override

@@ -305,6 +305,52 @@ class ClaimStatementsIT {
     }
 
     /**
+     * The same on MariaDB, which walks the priorities from the claim's transaction: next to 30,000
+     * rows scheduled for later at a higher priority, the claim of the five due rows and a claim that
+     * finds nothing due read a few index entries (reading the index in one pass from the top read all
+     * 30,000).
+     */
+    @Test
+    void aMariaDbClaimReadsNoRowScheduledForLater() throws Exception {
+        ScratchDatabase db = ScratchDatabase.on("mariadb");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            db.recreateTables(c);
+            String sqlNow = NOW.toString().replace('T', ' ') + ":00";
+            s.execute("INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, max_attempts, "
+                    + "timeout_millis, created_at) SELECT seq, 'plain', '[]', 'default', IF(seq <= 5, 0, 10), "
+                    + "TIMESTAMP '" + sqlNow + "' + INTERVAL IF(seq <= 5, -60, 86400) SECOND, 0, 1, 60000, "
+                    + "TIMESTAMP '" + sqlNow + "' FROM seq_1_to_30005");
+            s.execute("ANALYZE TABLE background_task");
+            c.setAutoCommit(false);
+            ClaimRequest due = request(null, List.of(), null, false).withLimit(32);
+            long before = rowsRead(s);
+            assertEquals(5, db.dialect().claim(c, due).size());
+            long dueRead = rowsRead(s) - before;
+            c.rollback();
+            ClaimRequest idle = new ClaimRequest(NODE, NOW.minusHours(1), GRACE, 32, null, List.of(), null, List.of("plain"),
+                    false, null);
+            before = rowsRead(s);
+            assertEquals(0, db.dialect().claim(c, idle).size());
+            long idleRead = rowsRead(s) - before;
+            c.rollback();
+            assertTrue(dueRead < 100, "the claim of the due rows read " + dueRead + " rows");
+            assertTrue(idleRead < 100, "the claim that found nothing due read " + idleRead + " rows");
+        }
+    }
+
+    /** Rows MariaDB's storage engine handed this session so far, through an index or a scan. */
+    private static long rowsRead(Statement s) throws SQLException {
+        long read = 0;
+        try (ResultSet rows = s.executeQuery("SHOW SESSION STATUS WHERE Variable_name IN "
+                + "('Handler_read_next', 'Handler_read_prev', 'Handler_read_rnd_next', 'Handler_icp_attempts')")) {
+            while (rows.next()) {
+                read += rows.getLong(2);
+            }
+        }
+        return read;
+    }
+
+    /**
      * The pages a claim read to choose its rows (its first InitPlan: the ARRAY subquery), as EXPLAIN
      * (ANALYZE, BUFFERS) counts them; the update of the chosen rows is left out.
      */

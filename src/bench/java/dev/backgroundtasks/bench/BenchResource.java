@@ -1,5 +1,7 @@
 package dev.backgroundtasks.bench;
 
+import dev.backgroundtasks.TaskOptions;
+import dev.backgroundtasks.TaskQueue;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
@@ -14,6 +16,10 @@ import javax.naming.InitialContext;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Measurements that must run inside the server, next to the caller's transaction. */
 @Path("bench")
@@ -28,11 +34,56 @@ public class BenchResource {
     @Inject
     BenchTasks tasks;
 
-    /** How many times {@code bench.noop} ran on this node. */
+    @Inject
+    TaskQueue queue;
+
+    /** How many times {@code bench.noop} (or, with {@code task=write}, {@code bench.write}) ran on this node. */
     @GET
     @Path("runs")
-    public String runs() {
-        return Long.toString(BenchTasks.RUNS.get());
+    public String runs(@QueryParam("task") String task) {
+        return Long.toString(("write".equals(task) ? BenchTasks.WRITES : BenchTasks.RUNS).get());
+    }
+
+    /**
+     * The heap this node used, in MiB: the most it held after a collection since the last {@code
+     * reset=true} (its live data, garbage left out), the most it held at all, and its maximum.
+     * Sampled every 50 ms once asked.
+     */
+    @GET
+    @Path("heap")
+    public String heap(@QueryParam("reset") boolean reset) {
+        return HeapWatch.report(reset);
+    }
+
+    /**
+     * Times {@code repeats} transactions that each store {@code count} tasks with one
+     * {@link TaskQueue#enqueueAll} call, due in a year so no worker takes them, and answers with the
+     * nanoseconds of each, from begin to commit. The tasks are deleted after each.
+     */
+    @POST
+    @Path("enqueue-batch")
+    public String enqueueBatch(@QueryParam("count") int count, @QueryParam("repeats") int repeats) throws Exception {
+        UserTransaction tx = transaction();
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        List<Object[]> sets = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            sets.add(new Object[0]);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int r = 0; r < repeats; r++) {
+            long start = System.nanoTime();
+            tx.begin();
+            queue.enqueueAll("bench.noop", TaskOptions.in(Duration.ofDays(365)), sets);
+            tx.commit();
+            out.append(System.nanoTime() - start).append(' ');
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                int stored = s.executeUpdate("DELETE FROM background_task");
+                if (stored != count) {
+                    throw new IllegalStateException("the batch stored " + stored + " of " + count + " tasks");
+                }
+            }
+        }
+        return out.toString().trim() + "\n";
     }
 
     private static UserTransaction transaction() throws Exception {

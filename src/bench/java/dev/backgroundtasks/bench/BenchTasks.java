@@ -2,6 +2,7 @@ package dev.backgroundtasks.bench;
 
 import dev.backgroundtasks.Background;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import javax.naming.InitialContext;
 import javax.sql.DataSource;
@@ -11,7 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The benchmark's tasks: one that does nothing, and one that notes when it started. */
+/** The benchmark's tasks: one that does nothing, one that writes a row, and one that notes when it started. */
 @ApplicationScoped
 public class BenchTasks {
 
@@ -22,6 +23,25 @@ public class BenchTasks {
     public void noop() {
         // Nothing else: the benchmark measures the queue, not the work.
         RUNS.incrementAndGet();
+    }
+
+    /** Runs of {@code bench.write} on this node. */
+    static final AtomicLong WRITES = new AtomicLong();
+
+    /**
+     * A task like a user's: one row inserted in a JTA transaction, as a {@code @Transactional} method
+     * does. The row's key is the task's number, so a second run of a task would fail.
+     */
+    @Background(name = "bench.write", maxAttempts = 1)
+    @Transactional
+    public void write(long n) throws Exception {
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO bench_write (n) VALUES (?)")) {
+            s.setLong(1, n);
+            s.executeUpdate();
+        }
+        WRITES.incrementAndGet();
     }
 
     /** Writes the wall-clock microsecond it started at, taken before anything else it does. */

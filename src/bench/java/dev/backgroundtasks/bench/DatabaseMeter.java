@@ -19,8 +19,12 @@ import java.util.Map;
  */
 final class DatabaseMeter {
 
-    /** WAL position (bytes), checkpoints, and the benchmark database's committed transactions so far. */
-    record Reading(long walBytes, long checkpoints, long commits) {
+    /**
+     * WAL position (bytes), checkpoints, the benchmark database's committed transactions, the WAL's
+     * flushes to disk (-1 before PostgreSQL 14), and the CPU time of the server's processes
+     * (milliseconds, -1 where /proc does not show them) so far.
+     */
+    record Reading(long walBytes, long checkpoints, long commits, long walSyncs, long cpuMillis) {
     }
 
     private DatabaseMeter() {
@@ -37,7 +41,41 @@ final class DatabaseMeter {
         }
         // Statistics are sent at most once a second: the commits of a drain are read after a pause.
         long commits = BenchDatabase.number("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
-        return new Reading(wal, checkpoints, commits);
+        long syncs;
+        try {
+            syncs = BenchDatabase.number("SELECT wal_sync FROM pg_stat_wal");
+        } catch (SQLException e) {
+            syncs = -1;
+        }
+        return new Reading(wal, checkpoints, commits, syncs, cpuMillis("postgres"));
+    }
+
+    /**
+     * The user and system CPU time of every process named {@code command}, in milliseconds (Linux's
+     * /proc counts in ticks of 10 ms); -1 when /proc is not readable. A process that ended between
+     * two readings takes its time with it: the drains' connections stay open.
+     */
+    static long cpuMillis(String command) {
+        long ticks = 0;
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path dir : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String stat = Files.readString(dir.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(open + 1, close).equals(command)) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (Exception gone) {
+                    // The process ended while being read.
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return ticks * 10;
     }
 
     /** The settings that decide what a commit and a checkpoint cost, and the server's version. */

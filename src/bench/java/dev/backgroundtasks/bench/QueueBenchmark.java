@@ -1,6 +1,8 @@
 package dev.backgroundtasks.bench;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariConfig;
@@ -42,9 +44,18 @@ class QueueBenchmark {
     private static final List<Integer> DB_SCHEDULER_THREADS = java.util.Arrays.stream(
             System.getProperty("bench.dbscheduler-threads", "8,20,32").split(",")).map(Integer::valueOf).toList();
     private static final int PROBES = Integer.getInteger("bench.probes", 500);
+    /** Tasks per transaction of the batch enqueue. */
+    private static final int BATCH_SIZE = Integer.getInteger("bench.batch-size", 50_000);
     private static final int GAP_MILLIS = 20;
-    /** Which parts to run, for iterating on one of them: env, claim, dbscheduler, c8, c32. */
-    private static final List<String> PARTS = List.of(System.getProperty("bench.parts", "env,claim,dbscheduler,c8,c32").split(","));
+    /**
+     * Which parts to run, for iterating on one of them: env, claim, dbscheduler, c8, c32; write (the
+     * writing tasks, on each side that runs), batch (batch enqueue, on each side that runs), heap (a
+     * node draining a large backlog with a small heap), mariadb (drain, pickup and claim cost on MariaDB).
+     */
+    private static final List<String> PARTS = List.of(System.getProperty("bench.parts",
+            "env,claim,dbscheduler,c8,c32,write,batch,heap,mariadb").split(","));
+    /** The heap of the node that drains the large backlog. */
+    private static final String HEAP_NODE_XMX = System.getProperty("bench.heap-xmx", "256m");
     /** Extra JVM options for the Payara Micro nodes, such as a profiler's, separated by spaces. */
     /** Tasks a node may claim ahead of its free slots, as a multiple of its slots (worker.claim-ahead); 0 for the default, none. */
     private static final int CLAIM_AHEAD_PER_SLOT = Integer.getInteger("bench.claim-ahead-per-slot", 1);
@@ -61,7 +72,7 @@ class QueueBenchmark {
         Path dir = Files.createDirectories(Path.of("target", "benchmark"));
         File war = dir.resolve("bench.war").toFile();
         Deployments.library("bench.war", "background-tasks.worker.poll-interval=PT1S")
-                .addClasses(BenchTasks.class, BenchResource.class, BenchResource.Api.class)
+                .addClasses(BenchTasks.class, BenchResource.class, BenchResource.Api.class, HeapWatch.class)
                 .as(ZipExporter.class).exportTo(war, true);
         String postBoot = writePostBoot(dir);
 
@@ -79,9 +90,17 @@ class QueueBenchmark {
                     nodeOptions("-Dbackground-tasks.worker.concurrency=8",
                             "-Dbackground-tasks.worker.claim-ahead=" + 8 * CLAIM_AHEAD_PER_SLOT)).awaitReady();
             try {
-                drain("ours, concurrency 8, claim-ahead " + 8 * CLAIM_AHEAD_PER_SLOT, "drain.ours.c8", Drains.ours(node));
+                drain("ours, concurrency 8, claim-ahead " + 8 * CLAIM_AHEAD_PER_SLOT, "drain.ours.c8",
+                        Drains.ours(node, Drains.Workload.NOOP), Drains.Workload.NOOP);
+                if (PARTS.contains("write")) {
+                    drain("ours, writing tasks, concurrency 8, claim-ahead " + 8 * CLAIM_AHEAD_PER_SLOT, "drain.ours.write.c8",
+                            Drains.ours(node, Drains.Workload.WRITE), Drains.Workload.WRITE);
+                }
                 pickupOurs(node, "ours, same node", node);
                 enqueueCost(node);
+                if (PARTS.contains("batch")) {
+                    batchOurs(node);
+                }
             } finally {
                 node.stop();
             }
@@ -92,7 +111,12 @@ class QueueBenchmark {
                             "-Dbackground-tasks.worker.claim-ahead=" + 32 * CLAIM_AHEAD_PER_SLOT)).awaitReady();
             PayaraNode enqueuer = null;
             try {
-                drain("ours, concurrency 32, claim-ahead " + 32 * CLAIM_AHEAD_PER_SLOT, "drain.ours.c32", Drains.ours(worker));
+                drain("ours, concurrency 32, claim-ahead " + 32 * CLAIM_AHEAD_PER_SLOT, "drain.ours.c32",
+                        Drains.ours(worker, Drains.Workload.NOOP), Drains.Workload.NOOP);
+                if (PARTS.contains("write")) {
+                    drain("ours, writing tasks, concurrency 32, claim-ahead " + 32 * CLAIM_AHEAD_PER_SLOT,
+                            "drain.ours.write.c32", Drains.ours(worker, Drains.Workload.WRITE), Drains.Workload.WRITE);
+                }
                 enqueuer = PayaraNode.startWith(postBoot, "enqueuer", 18483, war, dir,
                         "-Dbackground-tasks.worker.enabled=false").awaitReady();
                 pickupOurs(enqueuer, "ours, another node", worker);
@@ -103,7 +127,110 @@ class QueueBenchmark {
                 }
             }
         }
+        if (PARTS.contains("write") && PARTS.contains("c8")) {
+            // The library's defaults (4 slots, no claims ahead), as a first test of writing tasks meets them.
+            PayaraNode node = PayaraNode.startWith(postBoot, "benchdefaults", 18486, war, dir, nodeOptions()).awaitReady();
+            try {
+                drain("ours, writing tasks, default settings (concurrency 4, no claim-ahead)", "drain.ours.write.defaults",
+                        Drains.ours(node, Drains.Workload.WRITE), Drains.Workload.WRITE);
+            } finally {
+                node.stop();
+            }
+        }
+        if (PARTS.contains("heap")) {
+            heap(postBoot, war, dir);
+        }
+        if (PARTS.contains("mariadb")) {
+            mariaDb(war, dir);
+        }
         report(dir);
+    }
+
+    /** The drain, pickup and claim cost on MariaDB, at concurrency 32 on one node. */
+    private void mariaDb(File war, Path dir) throws Exception {
+        String postBoot = MariaDbBench.prepare(dir);
+        PayaraNode node = PayaraNode.startOn("mariadb-java-client.jar", postBoot, "benchmaria", 18485, war, dir,
+                nodeOptions("-Dbackground-tasks.worker.concurrency=32", "-Dbackground-tasks.worker.poll-interval=" + MariaDbBench.POLL,
+                        "-Dbackground-tasks.worker.claim-ahead=" + 32 * CLAIM_AHEAD_PER_SLOT)).awaitReady();
+        try {
+            Spread rates = MariaDbBench.drains(node);
+            results.put("mariadb.drain.ours.c32", rates);
+            table.add(new String[] {"MariaDB: drain, ours, concurrency 32, claim-ahead " + 32 * CLAIM_AHEAD_PER_SLOT,
+                    rates.text() + " tasks/s", String.format(Locale.ROOT, "%d tasks × %d after a warm-up; polls every %s",
+                            Drains.TASKS, Drains.REPEATS, MariaDbBench.POLL)});
+            MariaDbBench.reset();
+            pickup(node, "MariaDB, ours, same node (polls every " + MariaDbBench.POLL + ")", "mariadb.pickup.ours.same-node",
+                    MariaDbBench::connect, () -> MariaDbBench.awaitEmpty(Duration.ofMinutes(1)));
+        } finally {
+            node.stop();
+        }
+        claimCosts("MariaDB: ", "mariadb.claim.", MariaDbBench.claimCost());
+    }
+
+    /** A node with a small heap drains a large backlog at concurrency 32: what it held at most, and how fast. */
+    private void heap(String postBoot, File war, Path dir) throws Exception {
+        PayaraNode node = PayaraNode.startWith(postBoot, "benchheap", 18484, war, dir,
+                nodeOptions("-Xmx" + HEAP_NODE_XMX, "-Dbackground-tasks.worker.concurrency=32",
+                        "-Dbackground-tasks.worker.claim-ahead=" + 32 * CLAIM_AHEAD_PER_SLOT)).awaitReady();
+        try {
+            node.get("bench/heap?reset=true");
+            Thread.sleep(500);
+            node.get("bench/heap?reset=true");
+            double rate = Drains.once(node, Drains.Workload.BACKLOG);
+            double[] heap = Stats.parse(node.get("bench/heap").trim());
+            results.put("heap.backlog.peak-after-gc-mib", heap[0]);
+            results.put("heap.backlog.peak-used-mib", heap[1]);
+            results.put("heap.backlog.max-mib", heap[2]);
+            results.put("heap.backlog.tasks-per-second", rate);
+            table.add(new String[] {"heap, ours: a node with -Xmx" + HEAP_NODE_XMX + " drains " + Drains.Workload.BACKLOG.tasks
+                    + " tasks", String.format(Locale.ROOT, "after GC at most %.0f MiB, used at most %.0f MiB", heap[0], heap[1]),
+                    String.format(Locale.ROOT, "heap max %.0f MiB; one drain, %.0f tasks/s", heap[2], rate)});
+        } finally {
+            node.stop();
+        }
+    }
+
+    /** Batch enqueue: one transaction storing {@code bench.batch-size} tasks, a warm-up then five timed. */
+    private void batchOurs(PayaraNode node) throws Exception {
+        int size = BATCH_SIZE;
+        node.post("bench/enqueue-batch?count=" + size + "&repeats=2");
+        double[] nanos = Stats.parse(node.post("bench/enqueue-batch?count=" + size + "&repeats=5").trim());
+        List<Double> rates = new ArrayList<>();
+        for (double n : nanos) {
+            rates.add(size / (n / 1e9));
+        }
+        batch("ours, enqueueAll() in one JTA transaction", "enqueue.batch.ours", Spread.of(rates), size);
+    }
+
+    /** db-scheduler's scheduleBatch(), timed the same way, in the batches its client writes. */
+    private void batchTheirs(HikariDataSource dataSource) throws Exception {
+        Drains.createTable();
+        OneTimeTask<Void> task = Tasks.oneTime("batch").execute((instance, context) -> { });
+        SchedulerClient client = SchedulerClient.Builder.create(dataSource, task).build();
+        List<Double> rates = new ArrayList<>();
+        for (int r = 0; r < 7; r++) {
+            List<TaskInstance<?>> instances = new ArrayList<>(BATCH_SIZE);
+            for (int i = 0; i < BATCH_SIZE; i++) {
+                instances.add(task.instance(r + "-" + i));
+            }
+            long start = System.nanoTime();
+            client.scheduleBatch(instances, Instant.now().plus(Duration.ofDays(365)));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (r >= 2) {
+                rates.add(BATCH_SIZE / seconds);
+            }
+            if (BenchDatabase.number("SELECT COUNT(*) FROM scheduled_tasks") != BATCH_SIZE) {
+                throw new IllegalStateException("db-scheduler's batch did not store " + BATCH_SIZE + " tasks");
+            }
+            sql("DELETE FROM scheduled_tasks");
+        }
+        batch(DB_SCHEDULER + " scheduleBatch()", "enqueue.batch.dbscheduler", Spread.of(rates), BATCH_SIZE);
+    }
+
+    private void batch(String label, String key, Spread rates, int size) {
+        results.put(key, rates);
+        table.add(new String[] {"batch enqueue, " + label, rates.text() + " tasks/s",
+                String.format(Locale.ROOT, "%d tasks per transaction, 5 timed after a warm-up", size)});
     }
 
     private static String[] nodeOptions(String... options) {
@@ -114,14 +241,19 @@ class QueueBenchmark {
 
     // ---- drain ---------------------------------------------------------------------------------
 
-    private void drain(String label, String key, Drains.Result result) {
+    private void drain(String label, String key, Drains.Result result, Drains.Workload work) {
         results.put(key, result.tasksPerSecond());
         results.put(key + ".wal-bytes-per-task", result.walBytesPerTask());
         results.put(key + ".checkpoints", (double) result.checkpoints());
         results.put(key + ".commits-per-task", result.commitsPerTask());
+        results.put(key + ".wal-syncs-per-task", result.walSyncsPerTask());
+        results.put(key + ".db-cpu-micros-per-task", result.dbCpuMicrosPerTask());
+        results.put(key + ".db-cores", result.dbCores());
         table.add(new String[] {"drain, " + label, result.tasksPerSecond().text() + " tasks/s",
-                String.format(Locale.ROOT, "%d tasks × %d after a warm-up; per task %.0f WAL bytes, %.3f commits; %d checkpoints",
-                        Drains.TASKS, Drains.REPEATS, result.walBytesPerTask(), result.commitsPerTask(), result.checkpoints())});
+                String.format(Locale.ROOT, "%d tasks × %d after a warm-up; per task %.0f WAL bytes, %.3f commits, %.3f WAL "
+                                + "flushes, %.0f µs database CPU (%.2f cores busy); %d checkpoints", work.tasks, Drains.REPEATS,
+                        result.walBytesPerTask(), result.commitsPerTask(), result.walSyncsPerTask(), result.dbCpuMicrosPerTask(),
+                        result.dbCores(), result.checkpoints())});
     }
 
     private void dbScheduler() throws Exception {
@@ -134,7 +266,17 @@ class QueueBenchmark {
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
             for (int threads : DB_SCHEDULER_THREADS) {
                 drain(DB_SCHEDULER + ", " + threads + " threads, lock-and-fetch 4.0/20.0", "drain.dbscheduler.t" + threads,
-                        Drains.dbScheduler(dataSource, threads));
+                        Drains.dbScheduler(dataSource, threads, Drains.Workload.NOOP), Drains.Workload.NOOP);
+            }
+            if (PARTS.contains("write")) {
+                for (int threads : new int[] {8, 32}) {
+                    drain(DB_SCHEDULER + ", writing tasks, " + threads + " threads, lock-and-fetch 4.0/20.0",
+                            "drain.dbscheduler.write.t" + threads, Drains.dbScheduler(dataSource, threads, Drains.Workload.WRITE),
+                            Drains.Workload.WRITE);
+                }
+            }
+            if (PARTS.contains("batch")) {
+                batchTheirs(dataSource);
             }
             Drains.createTable();
 
@@ -180,15 +322,32 @@ class QueueBenchmark {
 
     // ---- latency and enqueue cost --------------------------------------------------------------
 
+    /** Opens a connection to the database a node works on. */
+    private interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    /** Waits for something on the database. */
+    private interface Wait {
+        void run() throws Exception;
+    }
+
     private void pickupOurs(PayaraNode enqueuer, String label, PayaraNode worker) throws Exception {
         reset();
-        sql("CREATE TABLE IF NOT EXISTS bench_probe (id BIGINT PRIMARY KEY, started_micros BIGINT NOT NULL)");
-        sql("DELETE FROM bench_probe");
+        pickup(enqueuer, label, "pickup." + (enqueuer == worker ? "ours.same-node" : "ours.other-node"),
+                BenchDatabase::connect, () -> awaitEmpty("background_task", Duration.ofMinutes(1)));
+    }
+
+    private void pickup(PayaraNode enqueuer, String label, String key, Connector db, Wait awaitEmpty) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS bench_probe (id BIGINT PRIMARY KEY, started_micros BIGINT NOT NULL)");
+            s.execute("DELETE FROM bench_probe");
+        }
         enqueuer.post("bench/pickup?first=0&count=50&gapMillis=" + GAP_MILLIS);
         String lines = enqueuer.post("bench/pickup?first=1000&count=" + PROBES + "&gapMillis=" + GAP_MILLIS);
-        awaitEmpty("background_task", Duration.ofMinutes(1));
+        awaitEmpty.run();
         Map<Long, Long> started = new LinkedHashMap<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rows = s.executeQuery("SELECT id, started_micros FROM bench_probe WHERE id >= 1000")) {
             while (rows.next()) {
                 started.put(rows.getLong(1), rows.getLong(2));
@@ -205,7 +364,7 @@ class QueueBenchmark {
         if (latencies.size() != PROBES) {
             throw new IllegalStateException(label + ": " + latencies.size() + " of " + PROBES + " probes ran");
         }
-        latency("pickup." + (enqueuer == worker ? "ours.same-node" : "ours.other-node"), "pickup, " + label, latencies);
+        latency(key, "pickup, " + label, latencies);
     }
 
     private void enqueueCost(PayaraNode node) throws Exception {
@@ -227,13 +386,16 @@ class QueueBenchmark {
     // ---- claim cost ----------------------------------------------------------------------------
 
     private void claimCost() throws Exception {
-        Map<ClaimCost.Scenario, Stats> costs = ClaimCost.measure();
+        claimCosts("", "claim.", ClaimCost.measure());
+    }
+
+    private void claimCosts(String prefix, String keyPrefix, Map<ClaimCost.Scenario, Stats> costs) {
         double base = costs.values().iterator().next().p50();
         int i = 0;
         for (Map.Entry<ClaimCost.Scenario, Stats> e : costs.entrySet()) {
             Stats stats = e.getValue();
-            results.put("claim." + i++, stats);
-            table.add(new String[] {"claim of 32 rows, " + e.getKey().label(),
+            results.put(keyPrefix + i++, stats);
+            table.add(new String[] {prefix + "claim of 32 rows, " + e.getKey().label(),
                     String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms", stats.p50(), stats.p99()),
                     String.format(Locale.ROOT, "p50 %.2f× the first", stats.p50() / base)});
         }

@@ -21,16 +21,34 @@ final class DatabaseMeter {
 
     /**
      * WAL position (bytes), checkpoints, the benchmark database's committed transactions, the WAL's
-     * flushes to disk (-1 before PostgreSQL 14), and the CPU time of the server's processes
-     * (milliseconds, -1 where /proc does not show them) so far.
+     * flushes to disk (-1 before PostgreSQL 14), and the CPU time of each of the server's processes
+     * (milliseconds by process id; null where /proc shows none) so far.
      */
-    record Reading(long walBytes, long checkpoints, long commits, long walSyncs, long cpuMillis) {
+    record Reading(long walBytes, long checkpoints, long commits, long walSyncs, Map<Long, Long> cpuMillis) {
+
+        /**
+         * The server's CPU time since {@code before}, over the processes alive now: a process that
+         * ended meanwhile (a connection of the benchmark's own, closed) takes its time with it, and a
+         * process started meanwhile counts whole. -1 when not measured.
+         */
+        long cpuMillisSince(Reading before) {
+            if (cpuMillis == null || before.cpuMillis == null) {
+                return -1;
+            }
+            long total = 0;
+            for (Map.Entry<Long, Long> e : cpuMillis.entrySet()) {
+                total += e.getValue() - before.cpuMillis.getOrDefault(e.getKey(), 0L);
+            }
+            return total;
+        }
     }
 
     private DatabaseMeter() {
     }
 
     static Reading read() throws SQLException {
+        // The processes first: the queries below open connections whose server processes then end.
+        Map<Long, Long> cpu = cpuMillis("postgres");
         long wal = BenchDatabase.number("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
         long checkpoints;
         try {
@@ -47,16 +65,15 @@ final class DatabaseMeter {
         } catch (SQLException e) {
             syncs = -1;
         }
-        return new Reading(wal, checkpoints, commits, syncs, cpuMillis("postgres"));
+        return new Reading(wal, checkpoints, commits, syncs, cpu);
     }
 
     /**
-     * The user and system CPU time of every process named {@code command}, in milliseconds (Linux's
-     * /proc counts in ticks of 10 ms); -1 when /proc is not readable. A process that ended between
-     * two readings takes its time with it: the drains' connections stay open.
+     * The user and system CPU time of each process named {@code command}, in milliseconds by process
+     * id (Linux's /proc counts in ticks of 10 ms); null when /proc shows no such process.
      */
-    static long cpuMillis(String command) {
-        long ticks = 0;
+    static Map<Long, Long> cpuMillis(String command) {
+        Map<Long, Long> millis = new LinkedHashMap<>();
         try (var processes = Files.list(Path.of("/proc"))) {
             for (Path dir : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
@@ -67,15 +84,16 @@ final class DatabaseMeter {
                         continue;
                     }
                     String[] fields = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    millis.put(Long.valueOf(dir.getFileName().toString()),
+                            (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
                 } catch (Exception gone) {
                     // The process ended while being read.
                 }
             }
         } catch (Exception e) {
-            return -1;
+            return null;
         }
-        return ticks * 10;
+        return millis.isEmpty() ? null : millis;
     }
 
     /** The settings that decide what a commit and a checkpoint cost, and the server's version. */

@@ -1,13 +1,19 @@
 package dev.backgroundtasks.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Watches the node's heap from a daemon thread: the peaks of live data after collections and of all use. */
+/**
+ * Watches the node's heap: after every collection, young or full, the heap the collection left
+ * (its live data and what it did not reach), and the most the heap held at all, sampled every 50 ms.
+ */
 final class HeapWatch {
 
     private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
@@ -19,6 +25,20 @@ final class HeapWatch {
 
     static synchronized String report(boolean reset) {
         if (thread == null) {
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener((notification, handback) -> {
+                        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                    (CompositeData) notification.getUserData());
+                            long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                                    .mapToLong(MemoryUsage::getUsed).sum()
+                                    - nonHeap(info);
+                            PEAK_AFTER_GC.accumulateAndGet(after, Math::max);
+                        }
+                    }, null, null);
+                }
+            }
             thread = new Thread(HeapWatch::watch, "bench-heap-watch");
             thread.setDaemon(true);
             thread.start();
@@ -32,20 +52,21 @@ final class HeapWatch {
         return text;
     }
 
+    /** The non-heap pools a collection reports with the heap's (metaspace, code cache), left out. */
+    private static long nonHeap(GarbageCollectionNotificationInfo info) {
+        long total = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.NON_HEAP) {
+                MemoryUsage usage = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+                total += usage == null ? 0 : usage.getUsed();
+            }
+        }
+        return total;
+    }
+
     private static void watch() {
         while (true) {
-            long afterGc = 0;
-            long used = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() != MemoryType.HEAP) {
-                    continue;
-                }
-                MemoryUsage collected = pool.getCollectionUsage();
-                afterGc += collected == null ? 0 : collected.getUsed();
-                used += pool.getUsage().getUsed();
-            }
-            PEAK_AFTER_GC.accumulateAndGet(afterGc, Math::max);
-            PEAK_USED.accumulateAndGet(used, Math::max);
+            PEAK_USED.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {

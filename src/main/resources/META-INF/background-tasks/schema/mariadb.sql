@@ -1,6 +1,6 @@
 -- background-tasks schema for MariaDB 10.8 and later (InnoDB). Safe to run again: every statement
 -- is IF NOT EXISTS. Times are UTC, in DATETIME(6) columns (no time zone conversion, no 2038 limit).
--- MariaDB 10.6 and 10.7 ignore DESC in an index definition: there every claim sorts the due rows.
+-- MariaDB 10.6 and 10.7 ignore DESC in an index definition: there a capped task's claims sort its due runs.
 
 -- JPA providers allocate ids in blocks of 50 and read each value as the end of a block.
 CREATE SEQUENCE IF NOT EXISTS background_task_seq START WITH 50 INCREMENT BY 50;

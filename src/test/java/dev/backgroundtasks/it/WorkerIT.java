@@ -185,6 +185,9 @@ class WorkerIT {
         IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
                 () -> queue.enqueue("test.record", "key", "not a number"));
         assertTrue(wrongType.getMessage().contains("'value'"), wrongType.getMessage());
+        IllegalArgumentException first = assertThrows(IllegalArgumentException.class, () -> queue.enqueueAll(
+                "test.record", TaskOptions.defaults(), List.of(new Object[]{"bad", "one"}, new Object[]{"bad", 2})));
+        assertTrue(first.getMessage().startsWith("Argument set 0 (counting from 0) of 2: "), first.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> queue.enqueue("test.missing"));
         assertTrue(unknown.getMessage().contains("Unknown task 'test.missing'"), unknown.getMessage());

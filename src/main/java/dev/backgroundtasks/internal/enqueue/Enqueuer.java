@@ -62,21 +62,30 @@ public class Enqueuer {
             throw new IllegalArgumentException("Task options: dedupe key '" + call.dedupeKey() + "' names one task, "
                     + "but " + argumentSets.size() + " argument sets were given; enqueue keyed tasks one at a time");
         }
-        if (argumentSets.size() == 1) {
-            return List.of(store(prepare(task, call, argumentSets.get(0)), call));
+        TaskEntity template;
+        try {
+            template = prepare(task, call, argumentSets.get(0));
+        } catch (IllegalArgumentException e) {
+            throw inSet(0, argumentSets.size(), e);
         }
-        TaskEntity template = prepare(task, call, argumentSets.get(0));
+        if (argumentSets.size() == 1) {
+            return List.of(store(template, call));
+        }
         List<String> params = new ArrayList<>(argumentSets.size());
         params.add(template.getParams());
         for (int i = 1; i < argumentSets.size(); i++) {
             try {
                 params.add(codec.encode(task.name(), task.method(), argumentSets.get(i)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Argument set " + i + " (counting from 0) of " + argumentSets.size()
-                        + ": " + e.getMessage() + "; nothing was stored", e);
+                throw inSet(i, argumentSets.size(), e);
             }
         }
         return store.insertAll(template, params, announcements.tasksCommitted());
+    }
+
+    private static IllegalArgumentException inSet(int index, int count, IllegalArgumentException e) {
+        return new IllegalArgumentException("Argument set " + index + " (counting from 0) of " + count + ": "
+                + e.getMessage() + "; nothing was stored", e);
     }
 
     /**

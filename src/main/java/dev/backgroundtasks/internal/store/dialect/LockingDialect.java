@@ -124,7 +124,8 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
     private void walkLevels(Connection connection, ClaimRequest request, boolean lock, LevelReader reader)
             throws SQLException {
         ClaimRequest.Shape shape = request.shape();
-        int past = shape.ascending() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+        // Beyond any int, so a row of any priority, however it was written, is found.
+        long past = shape.ascending() ? Long.MIN_VALUE : Long.MAX_VALUE;
         int read = 0;
         try (PreparedStatement next = connection.prepareStatement(nextLevelSql(shape));
              PreparedStatement at = connection.prepareStatement(atLevelSql(shape, lock))) {
@@ -133,7 +134,7 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
                 if (request.queue() != null) {
                     next.setString(++i, request.queue());
                 }
-                next.setInt(++i, past);
+                next.setLong(++i, past);
                 try (ResultSet level = next.executeQuery()) {
                     if (!level.next()) {
                         return;
@@ -141,7 +142,7 @@ abstract sealed class LockingDialect implements Dialect permits H2Dialect, Maria
                     past = level.getInt(1);
                 }
                 i = 0;
-                at.setInt(++i, past);
+                at.setLong(++i, past);
                 at.setObject(++i, request.now());
                 if (request.queue() != null) {
                     at.setString(++i, request.queue());

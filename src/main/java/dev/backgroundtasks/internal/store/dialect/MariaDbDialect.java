@@ -8,7 +8,7 @@ import java.util.Optional;
 
 
 /**
- * MariaDB 10.8 and later (10.6 and 10.7 work, with a sort per claim: see {@link #versionAdvice}):
+ * MariaDB 10.8 and later (10.6 and 10.7 work, with a sort per capped claim: see {@link #versionAdvice}):
  * {@code FOR UPDATE SKIP LOCKED}, sequences and descending indexes exist,
  * {@code UPDATE … RETURNING} and partial indexes do not, and there are no notifications,
  * so workers on other nodes find new tasks by polling. The claim and archive run under read
@@ -17,8 +17,10 @@ import java.util.Optional;
 public final class MariaDbDialect extends LockingDialect {
 
     /**
-     * MariaDB reads {@code DESC} in an index definition from 10.8 on; before, the ready index is
-     * ascending, and every claim sorts the due rows instead of reading the first ones in order.
+     * MariaDB reads {@code DESC} in an index definition from 10.8 on; before, its indexes are built
+     * ascending. Claims of tasks without a cap do not mind (they read one priority at a time, in run
+     * order), but claims of a capped task read its runs in priority order from {@code
+     * background_task_capped} and sort them there instead.
      */
     @Override
     public Optional<String> versionAdvice(int major, int minor) {
@@ -26,8 +28,9 @@ public final class MariaDbDialect extends LockingDialect {
             return Optional.empty();
         }
         return Optional.of("MariaDB " + major + "." + minor + " ignores DESC in index definitions (10.8 and later read it): "
-                + "every claim of background-tasks sorts all due rows instead of reading the first ones from its index, "
-                + "which costs more the larger the backlog; use MariaDB 10.8 or later");
+                + "each claim of a task with a concurrency cap sorts all its due runs instead of reading the first ones "
+                + "from background_task_capped; use MariaDB 10.8 or later, and after the upgrade drop that index so that "
+                + "background-tasks creates it again, descending");
     }
 
     /*

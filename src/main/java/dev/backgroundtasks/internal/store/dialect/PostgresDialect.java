@@ -549,8 +549,7 @@ public final class PostgresDialect implements Dialect {
     @Override
     public long[] insertAll(Connection connection, TaskEntity template, List<String> params) throws SQLException {
         int count = params.size();
-        long[] ids = new long[count];
-        int filled = 0;
+        long[] ids;
         try (PreparedStatement next = connection.prepareStatement(NEXT_ID_BLOCKS)) {
             next.setInt(1, (count + TaskInserts.ID_BLOCK - 1) / TaskInserts.ID_BLOCK);
             try (ResultSet values = next.executeQuery()) {
@@ -558,10 +557,7 @@ public final class PostgresDialect implements Dialect {
                 while (values.next()) {
                     lasts.add(values.getLong(1));
                 }
-                lasts.sort(null);
-                for (long last : lasts) {
-                    filled = TaskInserts.fillBlock(ids, filled, last);
-                }
+                ids = TaskInserts.ids(lasts, count);
             }
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT_MANY)) {

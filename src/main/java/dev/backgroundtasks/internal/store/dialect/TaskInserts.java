@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,15 +35,26 @@ public final class TaskInserts {
 
     /** Ids for {@code count} new tasks, ascending, one sequence read per {@link #ID_BLOCK} of them. */
     static long[] reserveIds(Connection connection, Dialect dialect, int count) throws SQLException {
-        long[] ids = new long[count];
-        int filled = 0;
+        List<Long> lasts = new ArrayList<>();
         try (PreparedStatement next = connection.prepareStatement(dialect.nextIdSql())) {
-            while (filled < count) {
+            while (lasts.size() * (long) ID_BLOCK < count) {
                 try (ResultSet value = next.executeQuery()) {
                     value.next();
-                    filled = fillBlock(ids, filled, value.getLong(1));
+                    lasts.add(value.getLong(1));
                 }
             }
+        }
+        return ids(lasts, count);
+    }
+
+    /** The first {@code count} ids of the blocks that end at {@code lasts} (values of the sequence), ascending. */
+    static long[] ids(List<Long> lasts, int count) {
+        List<Long> sorted = new ArrayList<>(lasts);
+        sorted.sort(null);
+        long[] ids = new long[count];
+        int filled = 0;
+        for (long last : sorted) {
+            filled = fillBlock(ids, filled, last);
         }
         return ids;
     }

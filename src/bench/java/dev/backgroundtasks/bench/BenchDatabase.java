@@ -1,6 +1,9 @@
 package dev.backgroundtasks.bench;
 
-import java.nio.charset.StandardCharsets;
+import dev.backgroundtasks.internal.store.SchemaScripts;
+import dev.backgroundtasks.internal.store.dialect.PostgresDialect;
+
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -26,15 +29,14 @@ final class BenchDatabase {
                 s.execute("CREATE DATABASE background_tasks_bench");
             }
         }
-        String schema;
-        try {
-            schema = new String(QueueBenchmark.class.getClassLoader()
-                    .getResourceAsStream("META-INF/background-tasks/schema/postgresql.sql").readAllBytes(), StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(schema);
+            for (String script : SchemaScripts.scripts(new PostgresDialect())) {
+                for (String sql : SchemaScripts.statements(script)) {
+                    s.execute(sql);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

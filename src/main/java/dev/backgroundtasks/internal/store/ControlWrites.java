@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Writes that control tasks and queues: cancel, retry, run now, pause and resume, and the start-up
@@ -46,6 +47,27 @@ public class ControlWrites {
     static final String REMOVE_CAP = """
             UPDATE background_task SET max_running = NULL
              WHERE task_name = ?1 AND locked_by IS NULL AND max_running IS NOT NULL""";
+
+    /**
+     * A queue's rows follow its pause: marked rows leave the claim indexes, so a paused backlog costs
+     * other queues' claims nothing. Every row of the queue, running ones too, so a retry goes back
+     * marked. Reads the whole pending table once (no index holds running rows by queue): a pause or
+     * resume is rare. Parameters: queue, paused.
+     */
+    public static final String MARK_QUEUE_ROWS = "UPDATE background_task SET paused = ?2 WHERE queue = ?1 AND paused <> ?2";
+    /** Whether a paused queue has waiting rows stored unmarked, through {@code background_task_claimable_queue}. */
+    public static final String UNMARKED_WAITING = """
+            SELECT id FROM background_task
+             WHERE queue = ?1 AND locked_by IS NULL AND max_running IS NULL AND paused = FALSE""";
+    /**
+     * Locks the row of a queue that is paused now: a resume waits for the marking that follows, and
+     * a marking that comes after a resume finds the queue running and marks nothing.
+     */
+    public static final String LOCK_PAUSED_QUEUE = "SELECT queue FROM background_task_queue WHERE queue = ?1 AND paused = TRUE FOR UPDATE";
+    /** Marks a paused queue's waiting rows stored unmarked. Parameter: queue. */
+    public static final String MARK_UNMARKED_WAITING = """
+            UPDATE background_task SET paused = TRUE
+             WHERE queue = ?1 AND locked_by IS NULL AND max_running IS NULL AND paused = FALSE""";
 
     @PersistenceContext(unitName = Database.UNIT)
     EntityManager em;
@@ -115,7 +137,28 @@ public class ControlWrites {
                 .setParameter(2, paused)
                 .setParameter(3, UtcInstantConverter.toUtc(now))
                 .executeUpdate();
+        em.createNativeQuery(MARK_QUEUE_ROWS).setParameter(1, queue).setParameter(2, paused).executeUpdate();
         hooks.announceControl();
+    }
+
+    /**
+     * Marks the waiting rows of {@code queues} that were stored unmarked while the queue was paused
+     * (enqueued since, or moved back from the archive), for each queue still paused when its row is
+     * locked. Claims already leave them alone by queue name; marked, they no longer read them.
+     *
+     * @return how many rows it marked
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public int markPausedRows(Collection<String> queues) {
+        int marked = 0;
+        for (String queue : new TreeSet<>(queues)) { // one lock order for every node
+            if (em.createNativeQuery(UNMARKED_WAITING).setParameter(1, queue).setMaxResults(1).getResultList().isEmpty()
+                    || em.createNativeQuery(LOCK_PAUSED_QUEUE).setParameter(1, queue).getResultList().isEmpty()) {
+                continue;
+            }
+            marked += em.createNativeQuery(MARK_UNMARKED_WAITING).setParameter(1, queue).executeUpdate();
+        }
+        return marked;
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.backgroundtasks.internal.worker;
 
 import dev.backgroundtasks.internal.store.TaskReads;
 
+import java.util.Collection;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * Re-reads what other nodes may have changed: the paused queues (waking the claim loop when one was
@@ -16,6 +18,7 @@ import java.util.Set;
 final class ControlRefresh {
 
     private final TaskReads reads;
+    private final ToIntFunction<Collection<String>> markPausedRows;
     private final Slots slots;
     private final String nodeId;
     private final Runnable wake;
@@ -23,8 +26,10 @@ final class ControlRefresh {
     private volatile Set<String> paused = Set.of();
     private volatile Set<String> capped = Set.of();
 
-    ControlRefresh(TaskReads reads, Slots slots, String nodeId, Runnable wake, FailureLog failureLog) {
+    ControlRefresh(TaskReads reads, ToIntFunction<Collection<String>> markPausedRows, Slots slots, String nodeId,
+                   Runnable wake, FailureLog failureLog) {
         this.reads = reads;
+        this.markPausedRows = markPausedRows;
         this.slots = slots;
         this.nodeId = nodeId;
         this.wake = wake;
@@ -42,6 +47,24 @@ final class ControlRefresh {
      */
     Set<String> capped() {
         return capped;
+    }
+
+    /**
+     * Marks the waiting rows of the paused queues that were stored unmarked since their pause
+     * (enqueued into a paused queue, or moved back from the archive): claims leave them alone by
+     * queue name, but read them one by one until they are marked. On the refresh timer and after
+     * a control change of this node (not on the listener's thread); a pause marks the rows it finds itself.
+     */
+    void markPausedRows() {
+        Set<String> now = paused;
+        if (now.isEmpty()) {
+            return;
+        }
+        try {
+            markPausedRows.applyAsInt(now);
+        } catch (RuntimeException e) {
+            failureLog.failed("could not mark the rows of paused queues", e);
+        }
     }
 
     /** One read of the paused queues, the capped tasks and this node's cancellation requests; failures are logged. */

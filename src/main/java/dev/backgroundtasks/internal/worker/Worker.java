@@ -12,6 +12,7 @@ import dev.backgroundtasks.internal.enqueue.TasksCommitted;
 import dev.backgroundtasks.internal.store.ClaimQueries;
 import dev.backgroundtasks.internal.store.Database;
 import dev.backgroundtasks.internal.store.OutcomeWrites;
+import dev.backgroundtasks.internal.store.ControlWrites;
 import dev.backgroundtasks.internal.store.TaskReads;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import dev.backgroundtasks.internal.task.TaskRegistry;
@@ -79,6 +80,9 @@ public class Worker {
     TaskReads reads;
 
     @Inject
+    ControlWrites controlWrites;
+
+    @Inject
     TaskRegistry registry;
 
     @Inject
@@ -141,7 +145,8 @@ public class Worker {
         }
         Slots slots = new Slots();
         FailureLog failures = new FailureLog(node.nodeId(), clock);
-        ControlRefresh control = new ControlRefresh(reads, slots, node.nodeId(), this::wake, failures);
+        ControlRefresh control = new ControlRefresh(reads, controlWrites::markPausedRows, slots, node.nodeId(), this::wake,
+                failures);
         ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
         ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, batcher::isBackedUp,
                 control::paused, control::capped, scheduler, clock, ticker, failures, START_DELAY);
@@ -223,11 +228,12 @@ public class Worker {
         }
     }
 
-    /** Re-reads control state now, while running. */
+    /** Re-reads control state now, while running, and marks late rows of paused queues. */
     private void refresh() {
         Parts p = parts;
         if (running && p != null) {
             p.control().refreshOnce();
+            p.control().markPausedRows();
         }
     }
 

@@ -30,10 +30,20 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
         return Optional.empty();
     }
 
-    /** The classpath resource holding this database's schema. */
-    default String schemaResource() {
-        return "META-INF/background-tasks/schema/" + name() + ".sql";
+    /** The classpath folder of this database's versioned schema scripts ({@code V1__tables.sql}, ...). */
+    default String migrationFolder() {
+        return "META-INF/background-tasks/migration/" + name();
     }
+
+    /**
+     * Waits for the lock under which one node at a time applies schema scripts, held by
+     * {@code connection} until {@link #unlockSchema}; a lock of the database, so nodes of other
+     * applications on the same tables wait too.
+     */
+    void lockSchema(Connection connection) throws SQLException;
+
+    /** Gives back the lock {@link #lockSchema} took on the same connection. */
+    void unlockSchema(Connection connection) throws SQLException;
 
     /**
      * Claims at most {@code request.limit()} due, unclaimed rows that match the request, skipping rows

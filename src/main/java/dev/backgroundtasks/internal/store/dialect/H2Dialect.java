@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * H2, the embedded default: no UPDATE … RETURNING, so the claim locks, marks and reads back the
@@ -11,6 +12,23 @@ import java.util.List;
  * concurrency is proven on PostgreSQL and MariaDB.
  */
 public final class H2Dialect extends LockingDialect {
+
+    /**
+     * H2 has no advisory lock: this lock keeps the scripts one at a time within this copy of the
+     * library (the embedded database of one application). Two applications migrating one H2
+     * database at the same moment may both run a script; every script is safe to run again.
+     */
+    private static final ReentrantLock SCHEMA_LOCK = new ReentrantLock();
+
+    @Override
+    public void lockSchema(Connection connection) {
+        SCHEMA_LOCK.lock();
+    }
+
+    @Override
+    public void unlockSchema(Connection connection) {
+        SCHEMA_LOCK.unlock();
+    }
 
     /*
      * The claim of tasks without a cap walks the priorities: the next priority that holds waiting
@@ -24,6 +42,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority < ?
              ORDER BY priority DESC
              FETCH FIRST 1 ROW ONLY""";
@@ -34,6 +53,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND queue = ?
                AND priority < ?
              ORDER BY priority DESC
@@ -45,6 +65,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority > ?
              ORDER BY priority ASC
              FETCH FIRST 1 ROW ONLY""";
@@ -55,6 +76,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND queue = ?
                AND priority > ?
              ORDER BY priority ASC
@@ -66,6 +88,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
@@ -80,6 +103,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND queue = ?
@@ -94,6 +118,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND NOT ARRAY_CONTAINS(CAST(? AS VARCHAR ARRAY), queue)
@@ -107,6 +132,7 @@ public final class H2Dialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND queue = ?

@@ -2,6 +2,7 @@ package dev.backgroundtasks.internal.store.dialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,26 @@ public final class MariaDbDialect extends LockingDialect {
      * order), but claims of a capped task read its runs in priority order from {@code
      * background_task_capped} and sort them there instead.
      */
+    /** Waits up to ten minutes: a node building the indexes of a big table holds it that long. */
+    @Override
+    public void lockSchema(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT GET_LOCK(CONCAT('background_tasks_schema.', DATABASE()), 600)");
+             ResultSet got = lock.executeQuery()) {
+            if (!got.next() || got.getInt(1) != 1) {
+                throw new SQLException("the schema lock of background-tasks was not free within ten minutes");
+            }
+        }
+    }
+
+    @Override
+    public void unlockSchema(Connection connection) throws SQLException {
+        try (PreparedStatement unlock = connection.prepareStatement(
+                "SELECT RELEASE_LOCK(CONCAT('background_tasks_schema.', DATABASE()))")) {
+            unlock.execute();
+        }
+    }
+
     @Override
     public Optional<String> versionAdvice(int major, int minor) {
         if (major > 10 || major == 10 && minor >= 8) {
@@ -45,6 +66,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority < ?
              ORDER BY priority DESC
              LIMIT 1""";
@@ -55,6 +77,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND queue = ?
                AND priority < ?
              ORDER BY priority DESC
@@ -66,6 +89,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority > ?
              ORDER BY priority ASC
              LIMIT 1""";
@@ -76,6 +100,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND queue = ?
                AND priority > ?
              ORDER BY priority ASC
@@ -87,6 +112,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
@@ -101,6 +127,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND queue = ?
@@ -115,6 +142,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND NOT JSON_CONTAINS(?, JSON_QUOTE(queue))
@@ -128,6 +156,7 @@ public final class MariaDbDialect extends LockingDialect {
               FROM background_task
              WHERE locked_by IS NULL
                AND max_running IS NULL
+               AND paused = FALSE
                AND priority = ?
                AND run_at <= ?
                AND queue = ?

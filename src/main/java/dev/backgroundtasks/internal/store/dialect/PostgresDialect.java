@@ -44,7 +44,7 @@ public final class PostgresDialect implements Dialect {
      * table. Lower priorities first walks the same index the other way, without a sort.
      */
 
-    /** Claims tasks without a cap, from every queue but the paused ones, through {@code background_task_ready}, one priority at a time from the highest. Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), task names (an array), limit, limit. */
+    /** Claims tasks without a cap, from every queue but the paused ones, through {@code background_task_claimable}, one priority at a time from the highest. Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), task names (an array), limit, limit. */
     public static final String CLAIM_EVERY_QUEUE = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -56,6 +56,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                      ORDER BY r.priority DESC
                                      LIMIT 1)
                              UNION ALL
@@ -63,6 +64,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                        AND r.priority < l.priority
                                      ORDER BY r.priority DESC
                                      LIMIT 1)
@@ -74,6 +76,7 @@ public final class PostgresDialect implements Dialect {
                                                  FROM background_task r
                                                 WHERE r.locked_by IS NULL
                                                   AND r.max_running IS NULL
+                                                  AND NOT r.paused
                                                   AND r.priority = l.priority
                                                   AND r.run_at <= CAST(? AS TIMESTAMP)
                                                   AND r.queue <> ALL (CAST(? AS VARCHAR[]))
@@ -85,7 +88,7 @@ public final class PostgresDialect implements Dialect {
                          LIMIT ?))
             RETURNING t.*""";
 
-    /** Claims tasks without a cap, from one queue, through {@code background_task_ready_queue}, one priority at a time from the highest. Parameters: node, now, lease grace (ms), queue, queue, now, queue, task names (an array), limit, limit. */
+    /** Claims tasks without a cap, from one queue, through {@code background_task_claimable_queue}, one priority at a time from the highest. Parameters: node, now, lease grace (ms), queue, queue, now, queue, task names (an array), limit, limit. */
     public static final String CLAIM_ONE_QUEUE = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -97,6 +100,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                        AND r.queue = ?
                                      ORDER BY r.priority DESC
                                      LIMIT 1)
@@ -105,6 +109,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                        AND r.queue = ?
                                        AND r.priority < l.priority
                                      ORDER BY r.priority DESC
@@ -117,6 +122,7 @@ public final class PostgresDialect implements Dialect {
                                                  FROM background_task r
                                                 WHERE r.locked_by IS NULL
                                                   AND r.max_running IS NULL
+                                                  AND NOT r.paused
                                                   AND r.priority = l.priority
                                                   AND r.run_at <= CAST(? AS TIMESTAMP)
                                                   AND r.queue = ?
@@ -168,7 +174,7 @@ public final class PostgresDialect implements Dialect {
                                         FOR UPDATE SKIP LOCKED))
             RETURNING t.*""";
 
-    /** Claims tasks without a cap, from every queue but the paused ones, through {@code background_task_ready}, one priority at a time from the lowest. Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), task names (an array), limit, limit. */
+    /** Claims tasks without a cap, from every queue but the paused ones, through {@code background_task_claimable}, one priority at a time from the lowest. Parameters: node, now, lease grace (ms), now, paused queues (an array, empty for none), task names (an array), limit, limit. */
     public static final String CLAIM_EVERY_QUEUE_ASCENDING = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -180,6 +186,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                      ORDER BY r.priority ASC
                                      LIMIT 1)
                              UNION ALL
@@ -187,6 +194,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                        AND r.priority > l.priority
                                      ORDER BY r.priority ASC
                                      LIMIT 1)
@@ -198,6 +206,7 @@ public final class PostgresDialect implements Dialect {
                                                  FROM background_task r
                                                 WHERE r.locked_by IS NULL
                                                   AND r.max_running IS NULL
+                                                  AND NOT r.paused
                                                   AND r.priority = l.priority
                                                   AND r.run_at <= CAST(? AS TIMESTAMP)
                                                   AND r.queue <> ALL (CAST(? AS VARCHAR[]))
@@ -209,7 +218,7 @@ public final class PostgresDialect implements Dialect {
                          LIMIT ?))
             RETURNING t.*""";
 
-    /** Claims tasks without a cap, from one queue, through {@code background_task_ready_queue}, one priority at a time from the lowest. Parameters: node, now, lease grace (ms), queue, queue, now, queue, task names (an array), limit, limit. */
+    /** Claims tasks without a cap, from one queue, through {@code background_task_claimable_queue}, one priority at a time from the lowest. Parameters: node, now, lease grace (ms), queue, queue, now, queue, task names (an array), limit, limit. */
     public static final String CLAIM_ONE_QUEUE_ASCENDING = """
             UPDATE background_task t
                SET locked_by = ?,
@@ -221,6 +230,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                        AND r.queue = ?
                                      ORDER BY r.priority ASC
                                      LIMIT 1)
@@ -229,6 +239,7 @@ public final class PostgresDialect implements Dialect {
                                       FROM background_task r
                                      WHERE r.locked_by IS NULL
                                        AND r.max_running IS NULL
+                                       AND NOT r.paused
                                        AND r.queue = ?
                                        AND r.priority > l.priority
                                      ORDER BY r.priority ASC
@@ -241,6 +252,7 @@ public final class PostgresDialect implements Dialect {
                                                  FROM background_task r
                                                 WHERE r.locked_by IS NULL
                                                   AND r.max_running IS NULL
+                                                  AND NOT r.paused
                                                   AND r.priority = l.priority
                                                   AND r.run_at <= CAST(? AS TIMESTAMP)
                                                   AND r.queue = ?
@@ -299,13 +311,14 @@ public final class PostgresDialect implements Dialect {
      * none) or the queue, task names (an array), limit.
      */
 
-    /** Due priorities without a cap, every queue but the paused ones, through {@code background_task_ready}. */
+    /** Due priorities without a cap, every queue but the paused ones, through {@code background_task_claimable}. */
     public static final String DUE_PRIORITIES_EVERY_QUEUE = """
             WITH RECURSIVE levels (priority) AS (
                 SELECT (SELECT r.priority
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                          ORDER BY r.priority DESC
                          LIMIT 1)
                  UNION ALL
@@ -313,6 +326,7 @@ public final class PostgresDialect implements Dialect {
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                            AND r.priority < l.priority
                          ORDER BY r.priority DESC
                          LIMIT 1)
@@ -324,6 +338,7 @@ public final class PostgresDialect implements Dialect {
                                      FROM background_task r
                                     WHERE r.locked_by IS NULL
                                       AND r.max_running IS NULL
+                                      AND NOT r.paused
                                       AND r.priority = l.priority
                                       AND r.run_at <= CAST(? AS TIMESTAMP)
                                       AND r.queue <> ALL (CAST(? AS VARCHAR[]))
@@ -333,13 +348,14 @@ public final class PostgresDialect implements Dialect {
              WHERE l.priority IS NOT NULL
              LIMIT ?""";
 
-    /** Due priorities without a cap, one queue, through {@code background_task_ready_queue}. */
+    /** Due priorities without a cap, one queue, through {@code background_task_claimable_queue}. */
     public static final String DUE_PRIORITIES_ONE_QUEUE = """
             WITH RECURSIVE levels (priority) AS (
                 SELECT (SELECT r.priority
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                            AND r.queue = ?
                          ORDER BY r.priority DESC
                          LIMIT 1)
@@ -348,6 +364,7 @@ public final class PostgresDialect implements Dialect {
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                            AND r.queue = ?
                            AND r.priority < l.priority
                          ORDER BY r.priority DESC
@@ -360,6 +377,7 @@ public final class PostgresDialect implements Dialect {
                                      FROM background_task r
                                     WHERE r.locked_by IS NULL
                                       AND r.max_running IS NULL
+                                      AND NOT r.paused
                                       AND r.priority = l.priority
                                       AND r.run_at <= CAST(? AS TIMESTAMP)
                                       AND r.queue = ?
@@ -376,6 +394,7 @@ public final class PostgresDialect implements Dialect {
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                          ORDER BY r.priority ASC
                          LIMIT 1)
                  UNION ALL
@@ -383,6 +402,7 @@ public final class PostgresDialect implements Dialect {
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                            AND r.priority > l.priority
                          ORDER BY r.priority ASC
                          LIMIT 1)
@@ -394,6 +414,7 @@ public final class PostgresDialect implements Dialect {
                                      FROM background_task r
                                     WHERE r.locked_by IS NULL
                                       AND r.max_running IS NULL
+                                      AND NOT r.paused
                                       AND r.priority = l.priority
                                       AND r.run_at <= CAST(? AS TIMESTAMP)
                                       AND r.queue <> ALL (CAST(? AS VARCHAR[]))
@@ -410,6 +431,7 @@ public final class PostgresDialect implements Dialect {
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                            AND r.queue = ?
                          ORDER BY r.priority ASC
                          LIMIT 1)
@@ -418,6 +440,7 @@ public final class PostgresDialect implements Dialect {
                           FROM background_task r
                          WHERE r.locked_by IS NULL
                            AND r.max_running IS NULL
+                           AND NOT r.paused
                            AND r.queue = ?
                            AND r.priority > l.priority
                          ORDER BY r.priority ASC
@@ -430,6 +453,7 @@ public final class PostgresDialect implements Dialect {
                                      FROM background_task r
                                     WHERE r.locked_by IS NULL
                                       AND r.max_running IS NULL
+                                      AND NOT r.paused
                                       AND r.priority = l.priority
                                       AND r.run_at <= CAST(? AS TIMESTAMP)
                                       AND r.queue = ?
@@ -498,6 +522,25 @@ public final class PostgresDialect implements Dialect {
 
     /** The channel enqueuing transactions notify and every node's worker listens on. */
     public static final String CHANNEL = "background_tasks";
+
+    /** The advisory lock key under which schema scripts run ("btschema" in ASCII). */
+    static final long SCHEMA_LOCK = 0x6274_7363_6865_6d61L;
+
+    @Override
+    public void lockSchema(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            lock.setLong(1, SCHEMA_LOCK);
+            lock.execute();
+        }
+    }
+
+    @Override
+    public void unlockSchema(Connection connection) throws SQLException {
+        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            unlock.setLong(1, SCHEMA_LOCK);
+            unlock.execute();
+        }
+    }
 
     @Override
     public String name() {
@@ -689,7 +732,7 @@ public final class PostgresDialect implements Dialect {
     }
 
     /**
-     * Keeps the claim on {@code background_task_ready} whatever the statistics say. After a quiet
+     * Keeps the claim on {@code background_task_claimable} whatever the statistics say. After a quiet
      * spell they claim almost no row is due, and the planner would rather scan the table and sort
      * it, which a burst of due rows turns into tens of milliseconds per claim. With sorting priced
      * out, only the index can deliver the claim order.

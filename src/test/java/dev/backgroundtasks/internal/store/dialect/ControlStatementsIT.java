@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.store.dialect;
 
+import dev.backgroundtasks.internal.store.ControlWrites;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -8,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +56,83 @@ class ControlStatementsIT {
                 assertEquals(0, rows.getInt(2), "resumed by the last statement");
             }
         }
+    }
+
+    /**
+     * Pausing marks every row of the queue, running ones too (a retry goes back marked); rows stored
+     * unmarked after the pause (enqueued since) are marked by the next marking; resuming clears every
+     * mark. A marking that waited for a resume's lock finds the queue running and marks nothing: a
+     * marked row of a running queue would never be claimed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    void aQueuesRowsFollowItsPauseAndAMarkingNeverOutlivesAResume(String name) throws Exception {
+        ScratchDatabase db = ScratchDatabase.on(name);
+        try (Connection c = db.connect(); Connection other = db.connect()) {
+            db.recreateTables(c);
+            insert(c, 1, "reports", null);
+            insert(c, 2, "reports", "node-a");
+            insert(c, 3, "default", null);
+            pause(db, c, "reports", true);
+            assertEquals(List.of(1L, 2L), marked(c));
+
+            insert(c, 4, "reports", null); // enqueued into the paused queue: stored unmarked
+            insert(c, 5, "reports", "node-a");
+            assertEquals(1, ScratchDatabase.execute(c, ControlWrites.UNMARKED_WAITING, "reports"));
+            assertEquals(1, markUnmarked(c, "reports"), "the waiting row only; a running one comes back marked at its next pause");
+            assertEquals(List.of(1L, 2L, 4L), marked(c));
+            assertEquals(0, ScratchDatabase.execute(c, ControlWrites.UNMARKED_WAITING, "reports"));
+
+            insert(c, 6, "reports", null);
+            c.setAutoCommit(false);
+            pause(db, c, "reports", false); // a resume, not yet committed
+            other.setAutoCommit(false);
+            CompletableFuture<Integer> marking = CompletableFuture.supplyAsync(() -> {
+                try {
+                    int n = markUnmarked(other, "reports");
+                    other.commit();
+                    return n;
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            assertFalse(marking.isDone(), "the marking waits for the resume's lock on the queue");
+            c.commit();
+            assertEquals(0, marking.get(10, TimeUnit.SECONDS), "the marking found the queue running");
+            assertEquals(List.of(), marked(c));
+            c.commit();
+        }
+    }
+
+    /** The marking {@code Worker} runs on its refresh timer, in one transaction of {@code c}. */
+    private static int markUnmarked(Connection c, String queue) throws SQLException {
+        if (ScratchDatabase.execute(c, ControlWrites.LOCK_PAUSED_QUEUE, queue) == 0) {
+            return 0;
+        }
+        return ScratchDatabase.execute(c, ControlWrites.MARK_UNMARKED_WAITING, queue);
+    }
+
+    private static void pause(ScratchDatabase db, Connection c, String queue, boolean paused) throws SQLException {
+        setPaused(db.dialect(), c, queue, paused);
+        ScratchDatabase.execute(c, ControlWrites.MARK_QUEUE_ROWS, queue, paused);
+    }
+
+    private static void insert(Connection c, long id, String queue, String lockedBy) throws SQLException {
+        ScratchDatabase.execute(c, "INSERT INTO background_task (id, task_name, params, queue, priority, run_at, attempts, "
+                + "max_attempts, timeout_millis, locked_by, created_at) VALUES (?1, 'plain', '[]', ?2, 0, ?3, 0, 1, 1000, ?4, ?3)",
+                id, queue, LocalDateTime.now(), lockedBy);
+    }
+
+    private static List<Long> marked(Connection c) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM background_task WHERE paused = TRUE ORDER BY id");
+             ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
     }
 
     private static void setPaused(Dialect dialect, Connection c, String queue, boolean paused) throws SQLException {

@@ -1,6 +1,6 @@
 package dev.backgroundtasks.internal.store.dialect;
 
-import dev.backgroundtasks.internal.store.SchemaInstaller;
+import dev.backgroundtasks.internal.store.SchemaScripts;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -82,16 +82,47 @@ public record ScratchDatabase(String name, String url, String user, String passw
         return DriverManager.getConnection(url, user, password);
     }
 
-    /** Drops the library's tables and creates them again from the dialect's schema script. */
+    /**
+     * Runs a statement written with numbered parameters ({@code ?1}, {@code ?2}, as the library's
+     * JPA native queries are) over plain JDBC, binding {@code values[n - 1]} wherever {@code ?n} stands.
+     *
+     * @return the rows it changed, or the rows it read for a query
+     */
+    public static int execute(Connection c, String sql, Object... values) throws SQLException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\?(\\d+)").matcher(sql);
+        List<Integer> order = new java.util.ArrayList<>();
+        while (m.find()) {
+            order.add(Integer.parseInt(m.group(1)));
+        }
+        try (java.sql.PreparedStatement s = c.prepareStatement(sql.replaceAll("\\?\\d+", "?"))) {
+            for (int i = 0; i < order.size(); i++) {
+                s.setObject(i + 1, values[order.get(i) - 1]);
+            }
+            if (!s.execute()) {
+                return s.getUpdateCount();
+            }
+            int rows = 0;
+            try (ResultSet read = s.getResultSet()) {
+                while (read.next()) {
+                    rows++;
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Drops the library's tables and creates them again from the dialect's schema scripts, in order. */
     public void recreateTables(Connection c) throws Exception {
         try (Statement s = c.createStatement()) {
             for (String table : List.of("background_task", "background_task_completed", "background_task_queue",
-                    "background_task_cap")) {
+                    "background_task_cap", "background_task_schema")) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
             s.execute("DROP SEQUENCE IF EXISTS background_task_seq");
-            for (String sql : SchemaInstaller.statements(dialect.schemaResource())) {
-                s.execute(sql);
+            for (String script : SchemaScripts.scripts(dialect)) {
+                for (String sql : SchemaScripts.statements(script)) {
+                    s.execute(sql);
+                }
             }
         }
     }

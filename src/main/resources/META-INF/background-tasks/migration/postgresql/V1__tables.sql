@@ -1,4 +1,4 @@
--- background-tasks schema for PostgreSQL 12 and later. Safe to run again: every statement is IF NOT EXISTS.
+-- background-tasks schema for PostgreSQL 12 and later. Schema version 1. Safe to run again: every statement checks first.
 -- Times are UTC, without a zone.
 
 -- JPA providers allocate ids in blocks of 50 and read each value as the end of a block.
@@ -85,3 +85,15 @@ CREATE TABLE IF NOT EXISTS background_task_queue (
 CREATE TABLE IF NOT EXISTS background_task_cap (
     task_name      VARCHAR(255) PRIMARY KEY
 );
+
+-- The schema versions applied: each script records its own version last, so a team that applies
+-- the scripts with its own Flyway or Liquibase records them here too, and the library sees them.
+CREATE TABLE IF NOT EXISTS background_task_schema (
+    version        INTEGER      PRIMARY KEY,
+    description    VARCHAR(200) NOT NULL,
+    installed_at   TIMESTAMP    NOT NULL
+);
+
+INSERT INTO background_task_schema (version, description, installed_at)
+SELECT 1, 'tables', CAST(NOW() AT TIME ZONE 'UTC' AS TIMESTAMP)
+ WHERE NOT EXISTS (SELECT 1 FROM background_task_schema WHERE version = 1);

@@ -1,5 +1,5 @@
--- background-tasks schema for MariaDB 10.8 and later (InnoDB). Safe to run again: every statement
--- is IF NOT EXISTS. Times are UTC, in DATETIME(6) columns (no time zone conversion, no 2038 limit).
+-- background-tasks schema for MariaDB 10.8 and later (InnoDB). Schema version 1. Safe to run again: every statement
+-- checks first. Times are UTC, in DATETIME(6) columns (no time zone conversion, no 2038 limit).
 -- MariaDB 10.6 and 10.7 ignore DESC in an index definition: there a capped task's claims sort its due runs.
 
 -- JPA providers allocate ids in blocks of 50 and read each value as the end of a block.
@@ -76,3 +76,15 @@ CREATE TABLE IF NOT EXISTS background_task_queue (
 CREATE TABLE IF NOT EXISTS background_task_cap (
     task_name      VARCHAR(255) NOT NULL PRIMARY KEY
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- The schema versions applied: each script records its own version last, so a team that applies
+-- the scripts with its own Flyway or Liquibase records them here too, and the library sees them.
+CREATE TABLE IF NOT EXISTS background_task_schema (
+    version        INTEGER      PRIMARY KEY,
+    description    VARCHAR(200) NOT NULL,
+    installed_at   DATETIME(6)  NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+INSERT INTO background_task_schema (version, description, installed_at)
+SELECT 1, 'tables', UTC_TIMESTAMP(6) FROM DUAL
+ WHERE NOT EXISTS (SELECT 1 FROM background_task_schema WHERE version = 1);

@@ -1,0 +1,29 @@
+-- background-tasks schema version 2 for PostgreSQL: rows of a paused queue leave the claim indexes.
+-- Before, every claim that reached a paused queue's backlog read it row by row (300,000 paused
+-- rows: 37 ms a claim). Pausing a queue now marks its rows, resuming clears the mark, and the claim
+-- indexes skip marked rows. Safe to run again. Builds two indexes over the pending table.
+
+ALTER TABLE background_task ADD COLUMN IF NOT EXISTS paused BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Rows of the queues paused now.
+UPDATE background_task SET paused = TRUE
+ WHERE paused = FALSE
+   AND queue IN (SELECT queue FROM background_task_queue WHERE paused = TRUE);
+
+-- The claim reads the claimable set in exactly this order and stops after LIMIT rows; the index
+-- holds only unclaimed rows of tasks without a concurrency cap, outside paused queues.
+CREATE INDEX IF NOT EXISTS background_task_claimable
+    ON background_task (priority DESC, run_at, id)
+    WHERE locked_by IS NULL AND max_running IS NULL AND NOT paused;
+
+-- The same, one queue at a time, for nodes that serve chosen queues.
+CREATE INDEX IF NOT EXISTS background_task_claimable_queue
+    ON background_task (queue, priority DESC, run_at, id)
+    WHERE locked_by IS NULL AND max_running IS NULL AND NOT paused;
+
+DROP INDEX IF EXISTS background_task_ready;
+DROP INDEX IF EXISTS background_task_ready_queue;
+
+INSERT INTO background_task_schema (version, description, installed_at)
+SELECT 2, 'paused rows leave the claim indexes', CAST(NOW() AT TIME ZONE 'UTC' AS TIMESTAMP)
+ WHERE NOT EXISTS (SELECT 1 FROM background_task_schema WHERE version = 2);

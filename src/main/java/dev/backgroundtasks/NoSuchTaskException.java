@@ -10,6 +10,12 @@ public class NoSuchTaskException extends IllegalArgumentException {
         this.id = id;
     }
 
+    /** With a message that says why the task is gone. */
+    public NoSuchTaskException(TaskId id, String message) {
+        super(message);
+        this.id = id;
+    }
+
     /** The id asked for. */
     public TaskId id() {
         return id;

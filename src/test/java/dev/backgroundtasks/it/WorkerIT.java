@@ -1,5 +1,6 @@
 package dev.backgroundtasks.it;
 
+import dev.backgroundtasks.NoSuchTaskException;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskOptions;
@@ -22,10 +23,15 @@ import javax.naming.InitialContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
@@ -50,7 +56,9 @@ class WorkerIT {
         return Deployments.library("worker.war",
                         "background-tasks.worker.concurrency=8",
                         "background-tasks.worker.claim-ahead=8",
-                        "background-tasks.worker.poll-interval=PT1H")
+                        "background-tasks.worker.poll-interval=PT1H",
+                        "background-tasks.archive.retention.succeeded=PT1H",
+                        "background-tasks.archive.prune-interval=PT1S")
                 .addClasses(TestTasks.class, Effects.class, Received.class, Point.class, Color.class, Opaque.class);
     }
 
@@ -251,6 +259,33 @@ class WorkerIT {
      * rolled back, nothing; committed, every task runs once, stored in the order of its arguments.
      * 2,520 tasks take three statements and an id block only partly used.
      */
+    /**
+     * The pruner deletes an archived task once its outcome's retention has passed (one hour here)
+     * and keeps a recent one; a handle that waits for a task stored nowhere any more (its row
+     * deleted, as a pruned or deleted task's is) fails with an error that says so, rather than
+     * waiting for ever.
+     */
+    @Test
+    void anArchivedTaskPastItsRetentionIsPrunedAndAHandleOfATaskStoredNowhereSaysSo() throws Exception {
+        TaskId old = queue.enqueue("test.sum", TaskOptions.defaults(), List.of(1, 2));
+        TaskId recent = queue.enqueue("test.sum", TaskOptions.defaults(), List.of(3, 4));
+        queue.handle(old).completion().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+        queue.handle(recent).completion().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+        effects.update("UPDATE background_task_completed SET finished_at = ? WHERE id = ?",
+                LocalDateTime.now(ZoneOffset.UTC).minusHours(2), old.value());
+        await().atMost(PROMPTLY).until(() -> effects.number(
+                "SELECT COUNT(*) FROM background_task_completed WHERE id = ?", old.value()) == 0);
+        assertEquals(1, effects.number("SELECT COUNT(*) FROM background_task_completed WHERE id = ?", recent.value()));
+
+        TaskId later = queue.enqueue("test.sum", TaskOptions.in(Duration.ofHours(1)), List.of(5, 6));
+        CompletableFuture<TaskInfo> outcome = queue.handle(later).completion().toCompletableFuture();
+        effects.update("DELETE FROM background_task WHERE id = ?", later.value());
+        ExecutionException gone = assertThrows(ExecutionException.class,
+                () -> outcome.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(gone.getCause() instanceof NoSuchTaskException && gone.getCause().getMessage().contains("pruned"),
+                String.valueOf(gone.getCause()));
+    }
+
     @Test
     void manyTasksEnqueuedInOneCallJoinTheCallersTransaction() throws Exception {
         List<Object[]> sets = IntStream.range(0, 2520).mapToObj(n -> new Object[]{"batch", n}).toList();

@@ -18,7 +18,8 @@ public class Settings {
     /** Everything read, set once by {@link #load()}. */
     private record All(ConfigReader reader, NodeSettings node, ClaimSettings claim, LeaseSettings lease,
                        ArchiveSettings archive, ControlSettings control, ResourceSettings resources,
-                       SchemaSettings schema, TaskDefaults taskDefaults, RetrySettings retry) {
+                       SchemaSettings schema, TaskDefaults taskDefaults, RetrySettings retry,
+                       PruneSettings prune) {
     }
 
     private volatile All all;
@@ -38,7 +39,8 @@ public class Settings {
                     ConfigReader r = ConfigReader.of(config);
                     a = new All(r, NodeSettings.read(r), ClaimSettings.read(r), LeaseSettings.read(r),
                             ArchiveSettings.read(r), ControlSettings.read(r), ResourceSettings.read(r),
-                            SchemaSettings.read(r), TaskDefaults.read(r), RetrySettings.read(r));
+                            SchemaSettings.read(r), TaskDefaults.read(r), RetrySettings.read(r),
+                            PruneSettings.read(r));
                     all = a;
                 }
             }
@@ -69,6 +71,11 @@ public class Settings {
     @Produces
     public ArchiveSettings archive() {
         return all().archive();
+    }
+
+    @Produces
+    public PruneSettings prune() {
+        return all().prune();
     }
 
     @Produces

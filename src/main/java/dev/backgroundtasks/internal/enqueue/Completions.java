@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.enqueue;
 
+import dev.backgroundtasks.NoSuchTaskException;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.internal.config.ControlSettings;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +29,11 @@ import java.util.logging.Logger;
 /**
  * The stages that {@link dev.backgroundtasks.TaskHandle#completion()} hands out: completed as soon
  * as an archive on this node commits, and by a look at the archive every refresh interval for tasks
- * that run on other nodes. Stages belong to the managed executor, so what depends on them runs with
- * the application's context.
+ * that run on other nodes. A task found in neither table at two looks in a row (its archive row
+ * pruned or deleted, the task deleted, or its enqueue rolled back) completes its stages with a
+ * {@link NoSuchTaskException} instead of leaving them waiting for ever; two looks, so that an
+ * enqueue still committing is not taken for one. Stages belong to the managed executor, so what
+ * depends on them runs with the application's context.
  */
 @ApplicationScoped
 public class Completions {
@@ -54,6 +59,8 @@ public class Completions {
     Clock clock;
 
     private final Map<Long, List<CompletableFuture<TaskInfo>>> waiting = new ConcurrentHashMap<>();
+    /** Waited-for tasks that the last look found in neither table; touched by the timer's thread only. */
+    private final Set<Long> missingOnce = new HashSet<>();
     private ScheduledFuture<?> timer;
     private boolean stopped;
 
@@ -114,13 +121,35 @@ public class Completions {
 
     private void poll() {
         if (waiting.isEmpty()) {
+            missingOnce.clear();
             return;
         }
         try {
-            Set<Long> done = store.archived(List.copyOf(waiting.keySet()));
+            List<Long> ids = List.copyOf(waiting.keySet());
+            Set<Long> done = store.archived(ids);
             done.forEach(this::complete);
+            Set<Long> missing = new HashSet<>(ids);
+            missing.removeAll(done);
+            missing.removeAll(store.pending(missing));
+            for (Long id : missing) {
+                if (missingOnce.contains(id)) {
+                    fail(id);
+                }
+            }
+            missingOnce.clear();
+            missingOnce.addAll(missing);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Looking for archived tasks failed; trying again at the next refresh", e);
+        }
+    }
+
+    private void fail(long id) {
+        List<CompletableFuture<TaskInfo>> futures = waiting.remove(id);
+        if (futures != null) {
+            NoSuchTaskException gone = new NoSuchTaskException(new TaskId(id), "task " + id + " is stored nowhere any more: "
+                    + "its archived outcome was pruned (background-tasks.archive.retention.*) or deleted, the task was "
+                    + "deleted, or its enqueue rolled back");
+            futures.forEach(f -> f.completeExceptionally(gone));
         }
     }
 

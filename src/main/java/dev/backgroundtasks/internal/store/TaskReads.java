@@ -128,15 +128,25 @@ public class TaskReads {
 
     /** Which of {@code ids} are archived. */
     public Set<Long> archived(Collection<Long> ids) {
+        return ids(ids, "background_task_completed");
+    }
+
+    /** Which of {@code ids} {@code table} holds. */
+    private Set<Long> ids(Collection<Long> ids, String table) {
         Set<Long> found = new HashSet<>();
         if (ids.isEmpty()) {
             return found;
         }
-        // Ids are numbers, never user text: inlining them is safe.
+        // Ids are numbers, never user text, and the table one of the library's: inlining them is safe.
         String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-        strings("SELECT id FROM background_task_completed WHERE id IN (" + list + ")", List.of())
+        strings("SELECT id FROM " + table + " WHERE id IN (" + list + ")", List.of())
                 .forEach(id -> found.add(Long.parseLong(id)));
         return found;
+    }
+
+    /** Which of {@code ids} are pending or running. */
+    public Set<Long> pending(Collection<Long> ids) {
+        return ids(ids, "background_task");
     }
 
     private List<String> strings(String sql, List<Object> params) {

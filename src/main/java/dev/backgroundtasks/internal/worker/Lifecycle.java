@@ -71,6 +71,9 @@ public class Lifecycle {
     Completions completions;
 
     @Inject
+    PruneTimer pruning;
+
+    @Inject
     DatabaseClock clock;
 
     @Inject
@@ -103,6 +106,7 @@ public class Lifecycle {
         scheduler.get().schedule(() -> prepareTasks(1), Worker.START_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         if (node.get().enabled()) {
             worker.get().start();
+            pruning.start();
         } else {
             LOG.info(() -> "background-tasks worker is off on this node (background-tasks.worker.enabled=false); "
                     + tasks + " task(s) registered");
@@ -202,6 +206,7 @@ public class Lifecycle {
             reading.cancel(false);
         }
         completions.stop();
+        pruning.stop();
         worker.get().stop(node.get().drainTimeout());
     }
 }

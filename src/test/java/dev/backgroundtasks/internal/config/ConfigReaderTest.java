@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigReaderTest {
 
@@ -28,6 +29,28 @@ class ConfigReaderTest {
                 () -> ConfigReader.parseDuration("soon"));
         assertEquals("'soon' is not a duration: use ISO-8601 such as PT30S, or a number with ms, s, m, h or d",
                 error.getMessage());
+    }
+
+    @Test
+    void archiveRetentionDefaultsByOutcomeAndKeepKeepsForEver() {
+        PruneSettings defaults = PruneSettings.read(reader(Map.of()));
+        assertEquals(Optional.of(Duration.ofDays(7)), defaults.succeeded());
+        assertEquals(Optional.of(Duration.ofDays(30)), defaults.failed());
+        assertEquals(Optional.of(Duration.ofDays(7)), defaults.cancelled());
+        assertEquals(Duration.ofMinutes(10), defaults.interval());
+        assertEquals(1000, defaults.batchSize());
+        PruneSettings keep = PruneSettings.read(reader(Map.of("background-tasks.archive.retention.succeeded", "2d",
+                "background-tasks.archive.retention.failed", "KEEP", "background-tasks.archive.retention.cancelled", "keep")));
+        assertEquals(Optional.of(Duration.ofDays(2)), keep.succeeded());
+        assertEquals(Optional.empty(), keep.failed());
+        assertEquals(true, keep.prunes());
+        PruneSettings none = PruneSettings.read(reader(Map.of("background-tasks.archive.retention.succeeded", "keep",
+                "background-tasks.archive.retention.failed", "keep", "background-tasks.archive.retention.cancelled", "keep")));
+        assertEquals(false, none.prunes());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> PruneSettings.read(
+                reader(Map.of("background-tasks.archive.retention.failed", "forever"))));
+        assertTrue(bad.getMessage().contains("background-tasks.archive.retention.failed") && bad.getMessage().contains("forever"),
+                bad.getMessage());
     }
 
     @Test

@@ -46,6 +46,31 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     void unlockSchema(Connection connection) throws SQLException;
 
     /**
+     * Takes the lock under which one node at a time prunes the archive, without waiting, held by
+     * {@code connection} until {@link #unlockPruning}.
+     *
+     * @return false when another node holds it
+     */
+    boolean tryLockPruning(Connection connection) throws SQLException;
+
+    /** Gives back the lock {@link #tryLockPruning} took on the same connection. */
+    void unlockPruning(Connection connection) throws SQLException;
+
+    /**
+     * Deletes at most a batch of the oldest archived tasks of one outcome that finished before a
+     * time, through {@code background_task_completed_outcome}. Parameters: outcome, finished before,
+     * batch size.
+     */
+    default String pruneSql() {
+        return """
+                DELETE FROM background_task_completed
+                 WHERE id IN (SELECT id FROM background_task_completed
+                               WHERE outcome = ? AND finished_at < ?
+                               ORDER BY finished_at
+                               LIMIT ?)""";
+    }
+
+    /**
      * Claims at most {@code request.limit()} due, unclaimed rows that match the request, skipping rows
      * other transactions hold, and returns them as claimed (attempts counted, lease set, dedupe key
      * given up). Committed before it returns when the connection is in auto-commit mode; otherwise

@@ -30,6 +30,19 @@ public final class H2Dialect extends LockingDialect {
         SCHEMA_LOCK.unlock();
     }
 
+    /** The same for pruning: one pruner at a time within this copy of the library. */
+    private static final ReentrantLock PRUNE_LOCK = new ReentrantLock();
+
+    @Override
+    public boolean tryLockPruning(Connection connection) {
+        return PRUNE_LOCK.tryLock();
+    }
+
+    @Override
+    public void unlockPruning(Connection connection) {
+        PRUNE_LOCK.unlock();
+    }
+
     /*
      * The claim of tasks without a cap walks the priorities: the next priority that holds waiting
      * rows, one index descent, then the due rows at that priority in run order, until the claim has

@@ -26,20 +26,50 @@ public final class MariaDbDialect extends LockingDialect {
     /** Waits up to ten minutes: a node building the indexes of a big table holds it that long. */
     @Override
     public void lockSchema(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT GET_LOCK(CONCAT('background_tasks_schema.', DATABASE()), 600)");
-             ResultSet got = lock.executeQuery()) {
-            if (!got.next() || got.getInt(1) != 1) {
-                throw new SQLException("the schema lock of background-tasks was not free within ten minutes");
-            }
+        if (!named(connection, "GET_LOCK", "background_tasks_schema", 600)) {
+            throw new SQLException("the schema lock of background-tasks was not free within ten minutes");
         }
     }
 
     @Override
     public void unlockSchema(Connection connection) throws SQLException {
-        try (PreparedStatement unlock = connection.prepareStatement(
-                "SELECT RELEASE_LOCK(CONCAT('background_tasks_schema.', DATABASE()))")) {
-            unlock.execute();
+        named(connection, "RELEASE_LOCK", "background_tasks_schema", null);
+    }
+
+    @Override
+    public boolean tryLockPruning(Connection connection) throws SQLException {
+        return named(connection, "GET_LOCK", "background_tasks_prune", 0);
+    }
+
+    @Override
+    public void unlockPruning(Connection connection) throws SQLException {
+        named(connection, "RELEASE_LOCK", "background_tasks_prune", null);
+    }
+
+    /** MariaDB's ORDER BY and LIMIT on DELETE itself: it takes no LIMIT in an IN subquery. */
+    @Override
+    public String pruneSql() {
+        return """
+                DELETE FROM background_task_completed
+                 WHERE outcome = ? AND finished_at < ?
+                 ORDER BY finished_at
+                 LIMIT ?""";
+    }
+
+    /**
+     * Calls a named-lock function on a name of this database (named locks belong to the server);
+     * whether it answered 1.
+     */
+    private static boolean named(Connection connection, String function, String name, Integer timeoutSeconds)
+            throws SQLException {
+        String sql = "SELECT " + function + "(CONCAT('" + name + ".', DATABASE())" + (timeoutSeconds == null ? ")" : ", ?)");
+        try (PreparedStatement call = connection.prepareStatement(sql)) {
+            if (timeoutSeconds != null) {
+                call.setInt(1, timeoutSeconds);
+            }
+            try (ResultSet answer = call.executeQuery()) {
+                return answer.next() && answer.getInt(1) == 1;
+            }
         }
     }
 

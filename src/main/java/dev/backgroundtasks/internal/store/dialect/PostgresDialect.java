@@ -526,19 +526,36 @@ public final class PostgresDialect implements Dialect {
     /** The advisory lock key under which schema scripts run ("btschema" in ASCII). */
     static final long SCHEMA_LOCK = 0x6274_7363_6865_6d61L;
 
+    /** The advisory lock key under which the archive is pruned ("btprune" in ASCII). */
+    static final long PRUNE_LOCK = 0x0062_7470_7275_6e65L;
+
     @Override
     public void lockSchema(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
-            lock.setLong(1, SCHEMA_LOCK);
-            lock.execute();
-        }
+        advisory(connection, "pg_advisory_lock", SCHEMA_LOCK);
     }
 
     @Override
     public void unlockSchema(Connection connection) throws SQLException {
-        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            unlock.setLong(1, SCHEMA_LOCK);
-            unlock.execute();
+        advisory(connection, "pg_advisory_unlock", SCHEMA_LOCK);
+    }
+
+    @Override
+    public boolean tryLockPruning(Connection connection) throws SQLException {
+        return advisory(connection, "pg_try_advisory_lock", PRUNE_LOCK);
+    }
+
+    @Override
+    public void unlockPruning(Connection connection) throws SQLException {
+        advisory(connection, "pg_advisory_unlock", PRUNE_LOCK);
+    }
+
+    /** Calls one of PostgreSQL's session advisory lock functions; what it answered (void reads as false). */
+    private static boolean advisory(Connection connection, String function, long key) throws SQLException {
+        try (PreparedStatement call = connection.prepareStatement("SELECT " + function + "(?)")) {
+            call.setLong(1, key);
+            try (ResultSet answer = call.executeQuery()) {
+                return answer.next() && answer.getObject(1) instanceof Boolean taken && taken;
+            }
         }
     }
 

@@ -26,8 +26,8 @@ class PackageLayoutTest {
     /** From the bottom up: a package may use those listed before it. */
     private static final String INTERNAL = ROOT + ".internal";
     private static final List<String> LAYERS = List.of(ROOT, INTERNAL + ".config", INTERNAL + ".task",
-            INTERNAL + ".store.entity", INTERNAL + ".store.dialect", INTERNAL + ".store", INTERNAL + ".enqueue",
-            INTERNAL + ".worker");
+            INTERNAL + ".store.entity", INTERNAL + ".store.dialect", INTERNAL + ".store", INTERNAL + ".metrics",
+            INTERNAL + ".enqueue", INTERNAL + ".worker", INTERNAL + ".web");
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern USE = Pattern.compile("\\b(dev\\.backgroundtasks(?:\\.[a-z]\\w*)*)\\.[A-Z]");
 

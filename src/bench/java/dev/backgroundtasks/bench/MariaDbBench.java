@@ -50,7 +50,7 @@ final class MariaDbBench {
             new ClaimCost.Scenario("nothing due, 1,000,000 due tomorrow (an idle poll)", List.of(TOMORROW), List.of()),
             new ClaimCost.Scenario("1,000 due, 300,000 due in a paused queue at a higher priority", List.of(DUE, INSERT
                     + "SELECT -1000 - g, 'bench.noop', '[]', 'reports', 10, TIMESTAMP '2020-01-01 00:00:00', 0, 1, 60000, "
-                    + "TIMESTAMP '2020-01-01 00:00:00' FROM (SELECT CAST(seq AS SIGNED) AS g FROM seq_1_to_300000) s"), List.of("reports")));
+                    + "TIMESTAMP '2020-01-01 00:00:00' FROM (SELECT CAST(seq AS SIGNED) AS g FROM seq_1_to_300000) s", ClaimCost.PAUSE_REPORTS), List.of("reports")));
 
     private MariaDbBench() {
     }

@@ -20,7 +20,13 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,6 +76,56 @@ class ExampleIT {
                 .POST(HttpRequest.BodyPublishers.ofString(text)));
         assertEquals(201, created.statusCode(), created.body());
         return json(created).getJsonNumber("id").longValue();
+    }
+
+    /**
+     * The library's metrics endpoint, as Prometheus scrapes it: the text parses and lints clean in
+     * promtool, and counters, histograms and queue gauges move with real work (a note summarised in
+     * the background).
+     */
+    @Test
+    void metricsParseAsPrometheusTextAndMoveWithRealWork() throws Exception {
+        String task = "queue=\"notes\",task=\"notes.summarize\"";
+        Map<String, Double> before = PrometheusScrape.checked(metrics());
+        long id = createNote("Metrics count what the worker does");
+        await().atMost(PROMPTLY).until(() -> get("notes/" + id).containsKey("summary"));
+        String scraped = metrics();
+        Map<String, Double> after = PrometheusScrape.checked(scraped);
+        for (String counter : List.of("background_tasks_enqueued_total{" + task + "}",
+                "background_tasks_attempts_started_total{" + task + "}",
+                "background_tasks_completed_total{" + task + ",outcome=\"succeeded\"}",
+                "background_tasks_execution_duration_seconds_count{" + task + "}",
+                "background_tasks_pickup_latency_seconds_count{queue=\"notes\"}")) {
+            assertTrue(after.getOrDefault(counter, 0.0) >= before.getOrDefault(counter, 0.0) + 1,
+                    counter + ": " + before.get(counter) + " then " + after.get(counter));
+        }
+        assertEquals(after.get("background_tasks_execution_duration_seconds_count{" + task + "}"),
+                after.get("background_tasks_execution_duration_seconds_bucket{" + task + ",le=\"+Inf\"}"));
+        assertTrue(after.get("background_tasks_slots") > 0, "slots");
+        assertTrue(after.get("background_tasks_last_poll_timestamp_seconds") > System.currentTimeMillis() / 1000.0 - 120,
+                "the claim loop polled lately");
+        assertTrue(after.get("background_tasks_depth_read_timestamp_seconds") > 0, "the queue gauges were read");
+        // The shipped dashboard and alert rules ask only for what the endpoint serves.
+        for (Path file : List.of(Path.of("monitoring/dashboard.json"), Path.of("monitoring/alerts.yml"))) {
+            Matcher used = Pattern.compile("background_tasks_[a-z_]+").matcher(Files.readString(file));
+            int names = 0;
+            while (used.find()) {
+                String family = used.group().replaceAll("_(bucket|sum|count)$", "");
+                assertTrue(scraped.contains("# TYPE " + family + " "), file + " uses " + used.group()
+                        + ", which the endpoint does not serve");
+                names++;
+            }
+            assertTrue(names > 3, file + " names " + names + " metrics");
+        }
+    }
+
+    private String metrics() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("background-tasks/metrics")).timeout(Duration.ofSeconds(30)).GET());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8",
+                response.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT).replace(";charset", "; charset"));
+        return response.body();
     }
 
     @Test

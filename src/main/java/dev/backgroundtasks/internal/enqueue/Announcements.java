@@ -48,6 +48,11 @@ public class Announcements {
         hooks.afterCommit(() -> cancelRequested.fire(new CancelRequested(taskId)));
     }
 
+    /** Runs {@code action} after the caller's transaction commits, or now when the caller had none. */
+    void afterCommitOrNow(Runnable action) {
+        hooks.afterCommitOrNow(action);
+    }
+
     /** Runs {@code action} after this transaction commits. */
     void afterCommit(Runnable action) {
         hooks.afterCommit(action);

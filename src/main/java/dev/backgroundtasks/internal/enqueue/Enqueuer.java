@@ -5,6 +5,7 @@ import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.internal.config.Library;
 import dev.backgroundtasks.internal.config.TaskDefaults;
+import dev.backgroundtasks.internal.metrics.NodeMetrics;
 import dev.backgroundtasks.internal.store.ControlWrites;
 import dev.backgroundtasks.internal.store.EnqueueWrites;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
@@ -40,12 +41,25 @@ public class Enqueuer {
     Announcements announcements;
 
     @Inject
+    NodeMetrics metrics;
+
+    @Inject
     @Library
     Clock clock;
 
     public TaskId enqueue(TaskDefinition task, TaskOptions options, Object[] args) {
         TaskOptions call = options == null ? TaskOptions.defaults() : options;
-        return store(prepare(task, call, args), call);
+        TaskEntity row = prepare(task, call, args);
+        TaskId id = store(row, call);
+        counted(row, 1);
+        return id;
+    }
+
+    /** Counts {@code count} enqueues of {@code row}'s task and queue once they are committed. */
+    private void counted(TaskEntity row, int count) {
+        String queue = row.getQueue();
+        String name = row.getTaskName();
+        announcements.afterCommitOrNow(() -> metrics.enqueued(queue, name, count));
     }
 
     /**
@@ -69,7 +83,9 @@ public class Enqueuer {
             throw inSet(0, argumentSets.size(), e);
         }
         if (argumentSets.size() == 1) {
-            return List.of(store(template, call));
+            TaskId id = store(template, call);
+            counted(template, 1);
+            return List.of(id);
         }
         List<String> params = new ArrayList<>(argumentSets.size());
         params.add(template.getParams());
@@ -80,7 +96,9 @@ public class Enqueuer {
                 throw inSet(i, argumentSets.size(), e);
             }
         }
-        return store.insertAll(template, params, announcements.tasksCommitted());
+        List<TaskId> ids = store.insertAll(template, params, announcements.tasksCommitted());
+        counted(template, ids.size());
+        return ids;
     }
 
     private static IllegalArgumentException inSet(int index, int count, IllegalArgumentException e) {

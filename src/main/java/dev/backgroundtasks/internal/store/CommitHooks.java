@@ -52,6 +52,18 @@ public class CommitHooks {
         }
     }
 
+    /**
+     * Runs {@code action} after the current transaction commits, or now when none is active (the
+     * writes before it committed on their own).
+     */
+    public void afterCommitOrNow(Runnable action) {
+        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            afterCommit(action);
+        } else {
+            action.run();
+        }
+    }
+
     /** Runs {@code action} on this node after the current transaction commits; never after a rollback. */
     public void afterCommit(Runnable action) {
         transactions.registerInterposedSynchronization(new Synchronization() {

@@ -5,6 +5,7 @@ import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -16,6 +17,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -37,6 +40,15 @@ public class TaskReads {
     static final String CAPPED_TASKS = "SELECT task_name FROM background_task_cap";
     static final String WAITING_BY_NAME =
             "SELECT task_name, COUNT(*) FROM background_task WHERE locked_by IS NULL GROUP BY task_name ORDER BY task_name";
+    /** Every queue's rows by state, in one read of the pending table. Parameters: now, three times. */
+    static final String QUEUE_DEPTHS = """
+            SELECT queue,
+                   SUM(CASE WHEN locked_by IS NULL AND run_at <= ? THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN locked_by IS NULL AND run_at > ? THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN locked_by IS NOT NULL THEN 1 ELSE 0 END),
+                   MIN(CASE WHEN locked_by IS NULL AND run_at <= ? THEN run_at END)
+              FROM background_task
+             GROUP BY queue""";
     static final String CANCEL_REQUESTED = "SELECT id FROM background_task WHERE locked_by = ? AND cancel_requested = TRUE";
 
     @PersistenceContext(unitName = Database.UNIT)
@@ -142,6 +154,27 @@ public class TaskReads {
         strings("SELECT id FROM " + table + " WHERE id IN (" + list + ")", List.of())
                 .forEach(id -> found.add(Long.parseLong(id)));
         return found;
+    }
+
+    /** Every queue that has rows in the pending table, by state, as of {@code now}. */
+    public List<QueueDepth> queueDepths(Instant now) {
+        LocalDateTime at = UtcInstantConverter.toUtc(now);
+        try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(QUEUE_DEPTHS)) {
+            for (int i = 1; i <= 3; i++) {
+                statement.setObject(i, at);
+            }
+            List<QueueDepth> depths = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    LocalDateTime oldest = rows.getObject(5, LocalDateTime.class);
+                    depths.add(new QueueDepth(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
+                            oldest == null ? null : oldest.toInstant(ZoneOffset.UTC)));
+                }
+            }
+            return depths;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the queue depths failed: " + e.getMessage(), e);
+        }
     }
 
     /** Which of {@code ids} are pending or running. */

@@ -65,6 +65,8 @@ final class ClaimLoop {
      * @param paused          the queues paused now
      * @param startDelay      how long after start the first claim waits
      */
+    private volatile Runnable succeededTurn = () -> { };
+
     ClaimLoop(ClaimSettings settings, ClaimScope scope, ClaimQueries claims, Slots slots, BooleanSupplier archiveBackedUp,
               Supplier<Set<String>> paused, Supplier<Set<String>> capped, ScheduledExecutorService scheduler,
               Clock clock, Ticker ticker, FailureLog failureLog, Duration startDelay) {
@@ -105,11 +107,17 @@ final class ClaimLoop {
                     }
                     claimOnce(connection);
                     backoff.succeeded();
+                    succeededTurn.run();
                 } catch (RuntimeException | Error e) {
                     backOff(e);
                 }
             }
         }
+    }
+
+    /** Runs {@code action} after every turn of the loop that claimed without failing (on the loop's thread). */
+    void afterEachTurn(Runnable action) {
+        succeededTurn = action;
     }
 
     /** Asks the loop to look for work now. */

@@ -5,6 +5,7 @@ import dev.backgroundtasks.TaskFailed;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskSucceeded;
 import dev.backgroundtasks.internal.enqueue.Completions;
+import dev.backgroundtasks.internal.metrics.NodeMetrics;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,9 @@ public class OutcomeEvents {
     Completions completions;
 
     @Inject
+    NodeMetrics metrics;
+
+    @Inject
     Event<TaskAttemptFailed> attemptFailedEvents;
 
     @Inject
@@ -46,6 +50,7 @@ public class OutcomeEvents {
     Event<TaskSucceeded> succeededEvents;
 
     void succeeded(TaskEntity claimed, Instant finishedAt, String resultJson) {
+        metrics.completed(claimed.getQueue(), claimed.getTaskName(), "succeeded");
         completions.archived(claimed.getId());
         fire(succeededEvents, new TaskSucceeded(new TaskId(claimed.getId()), claimed.getTaskName(),
                 claimed.getAttempts(), finishedAt, resultJson));
@@ -65,13 +70,15 @@ public class OutcomeEvents {
     void failed(CompletedTaskEntity done) {
         LOG.warning(() -> "Task " + done.label() + " failed after " + done.getAttempts()
                 + " attempt(s) and is archived as FAILED: " + done.getError());
+        metrics.completed(done.getQueue(), done.getTaskName(), "failed");
         completions.archived(done.getId());
         fire(failedEvents, new TaskFailed(new TaskId(done.getId()), done.getTaskName(), done.getAttempts(), done.getError()));
     }
 
     /** The task was archived as cancelled. */
-    void cancelled(long id) {
-        completions.archived(id);
+    void cancelled(TaskEntity claimed) {
+        metrics.completed(claimed.getQueue(), claimed.getTaskName(), "cancelled");
+        completions.archived(claimed.getId());
     }
 
     /** The outcome was not stored: the row was no longer this claim's. */

@@ -111,7 +111,7 @@ public class OutcomeRecorder {
         }
         switch (archive.outcome()) {
             case SUCCEEDED -> events.succeeded(claimed, done.getFinishedAt(), archive.result());
-            case CANCELLED -> events.cancelled(claimed.getId());
+            case CANCELLED -> events.cancelled(claimed);
             case FAILED -> {
                 events.attemptFailed(claimed, archive.error(), null);
                 events.failed(done);

@@ -2,12 +2,14 @@ package dev.backgroundtasks.internal.worker;
 
 import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.internal.config.Ticker;
+import dev.backgroundtasks.internal.metrics.NodeMetrics;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -42,6 +44,7 @@ final class Runners {
     private final BiConsumer<Execution, Attempt> finish;
     private final Consumer<Execution> giveBack;
     private final long graceNanos;
+    private final NodeMetrics metrics;
     private final AtomicInteger count = new AtomicInteger();
     private volatile boolean running = true;
 
@@ -50,8 +53,9 @@ final class Runners {
      * @param giveBack gives back a claim that waited past half of {@code grace} for a runner, unstarted, and frees its slot
      */
     Runners(ManagedThreadFactory threads, Slots slots, TaskInvoker invoker, Clock clock, Ticker ticker,
-            BiConsumer<Execution, Attempt> finish, Consumer<Execution> giveBack, Duration grace) {
+            BiConsumer<Execution, Attempt> finish, Consumer<Execution> giveBack, Duration grace, NodeMetrics metrics) {
         this.giveBack = giveBack;
+        this.metrics = metrics;
         // Half the grace: the other half covers the timeout's check, the interrupt, the outcome's
         // write and the clock's error, all of which must fall within the lease.
         this.graceNanos = grace.toNanos() / 2;
@@ -125,7 +129,9 @@ final class Runners {
         // As in the lease: a row written around the API's bounds still gets a deadline the ticker can hold.
         long timeoutMillis = Math.min(task.getTimeoutMillis(), TaskOptions.MAX_TIMEOUT.toMillis());
         long startNanos = ticker.nanoTime();
-        execution.started(Thread.currentThread(), clock.instant(), startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        Instant startedAt = clock.instant();
+        execution.started(Thread.currentThread(), startedAt, startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        metrics.started(task.getQueue(), task.getTaskName(), Duration.between(task.getRunAt(), startedAt));
         Attempt attempt = execution.isCancellationRequested()
                 ? new Attempt.Cancelled("Cancelled before it started")
                 : invoker.invoke(execution);
@@ -139,8 +145,20 @@ final class Runners {
             // Whatever it returned: cut short by the interrupt, its work may be half done.
             attempt = new Attempt.Failed("Task timeout after " + seconds(task.getTimeoutMillis()) + "s", true, null);
         }
+        long heldNanos = ticker.nanoTime() - startNanos;
+        metrics.attemptEnded(task.getQueue(), task.getTaskName(), Duration.ofNanos(heldNanos),
+                failureReason(attempt, execution.hasTimedOut()), attempt instanceof Attempt.Failed f
+                        && (!f.retryable() || task.getAttempts() >= task.getMaxAttempts()));
         finish.accept(execution, attempt);
-        slots.held(ticker.nanoTime() - startNanos);
+        slots.held(heldNanos);
+    }
+
+    /** How a failed attempt failed, as the metrics name it; null when it did not fail. */
+    static String failureReason(Attempt attempt, boolean timedOut) {
+        if (!(attempt instanceof Attempt.Failed failed)) {
+            return null;
+        }
+        return timedOut ? "timeout" : failed.retryAfter() != null ? "retry_requested" : "exception";
     }
 
     static String seconds(long millis) {

@@ -150,9 +150,11 @@ public class Worker {
         ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
         ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, batcher::isBackedUp,
                 control::paused, control::capped, scheduler, clock, ticker, failures, START_DELAY);
+        loop.afterEachTurn(() -> stats.polled(clock.millis()));
+        stats.countBusySlots(slots::size);
         Settlement settlement = new Settlement(recorder, stats, slots, loop);
         Runners runners = new Runners(threads, slots, invoker, clock, ticker, settlement::finish, settlement::giveBack,
-                leaseSettings.leaseGrace());
+                leaseSettings.leaseGrace(), stats.metrics());
         TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, settlement::timedOut);
         Parts p = new Parts(slots, loop, runners, control, failures, settlement);
         parts = p;

@@ -1,17 +1,25 @@
 package dev.backgroundtasks.internal.worker;
 
+import dev.backgroundtasks.internal.metrics.NodeMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /** Counts this node's worker events that signal trouble, for logs, tests and metrics. Atomic counters, safe from any thread. */
 @ApplicationScoped
 public class WorkerStats {
 
+    @Inject
+    NodeMetrics metrics;
+
     private final AtomicLong lostClaims = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
     private final AtomicLong rescued = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
+    private final AtomicLong lastPollMillis = new AtomicLong();
+    private volatile IntSupplier busySlots = () -> 0;
 
     /** Outcomes not stored because the row was no longer this worker's claim. */
     public long lostClaims() {
@@ -34,6 +42,29 @@ public class WorkerStats {
      */
     public long listenerFailures() {
         return listenerFailures.get();
+    }
+
+    /** When the claim loop last completed a turn without failing (Unix millis), 0 before the first. */
+    public long lastPollMillis() {
+        return lastPollMillis.get();
+    }
+
+    /** Slots holding a claimed task now. */
+    public int busySlots() {
+        return busySlots.getAsInt();
+    }
+
+    /** The counters and histograms of this node's attempts. */
+    NodeMetrics metrics() {
+        return metrics;
+    }
+
+    void polled(long epochMillis) {
+        lastPollMillis.set(epochMillis);
+    }
+
+    void countBusySlots(IntSupplier counter) {
+        busySlots = counter;
     }
 
     long lostClaim() {

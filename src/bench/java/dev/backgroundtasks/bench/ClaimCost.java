@@ -31,7 +31,7 @@ final class ClaimCost {
             + "TIMESTAMP '2020-01-01' + g * INTERVAL '1 millisecond', 0, 1, 60000, TIMESTAMP '2020-01-01' FROM generate_series(1, 1000) g";
 
     /** Pauses queue reports as a pause does: its rows are marked, and leave the claim indexes. */
-    static final String PAUSE_REPORTS = ControlWrites.MARK_QUEUE_ROWS.replace("?1", "'reports'").replace("?2", "TRUE");
+    static final String PAUSE_REPORTS = ControlWrites.MARK_WAITING.replace("?1", "'reports'");
 
     static final List<Scenario> SCENARIOS = List.of(
             new Scenario("1,000 due", List.of(DUE), List.of()),

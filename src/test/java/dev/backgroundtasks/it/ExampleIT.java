@@ -119,6 +119,41 @@ class ExampleIT {
         }
     }
 
+    /**
+     * The library's probes answer UP with what they looked at, and an unknown probe gets a 404 with
+     * a JSON body; where the server has MicroProfile Health (Payara, Open Liberty with mpHealth),
+     * its /health endpoints carry the same checks.
+     */
+    @Test
+    void healthProbesAnswerUpAtTheLibrarysPathAndThroughMicroProfileHealth() throws Exception {
+        for (String probe : List.of("live", "ready", "started")) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base.toString())
+                    .resolve("background-tasks/health/" + probe)).timeout(Duration.ofSeconds(30)).GET());
+            assertEquals(200, response.statusCode(), probe + ": " + response.body());
+            JsonObject body = json(response);
+            assertEquals("UP", body.getString("status"), response.body());
+            assertEquals("background-tasks-" + probe, body.getJsonArray("checks").getJsonObject(0).getString("name"));
+        }
+        assertEquals("UP", json(send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("background-tasks/health/ready")).GET())).getJsonArray("checks").getJsonObject(0)
+                .getJsonObject("data").getString("database"));
+        HttpResponse<String> unknown = send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("background-tasks/health/soon")).GET());
+        assertEquals(404, unknown.statusCode());
+        assertTrue(json(unknown).getString("error").contains("/live, /ready or /started"), unknown.body());
+
+        String server = System.getProperty("arquillian.launch", "");
+        if (server.contains("wildfly")) {
+            return; // WildFly serves MicroProfile Health on its management port, with its microprofile subsystem
+        }
+        for (String probe : List.of("live", "ready", "started")) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base.toString())
+                    .resolve("/health/" + probe)).timeout(Duration.ofSeconds(30)).GET());
+            assertEquals(200, response.statusCode(), "/health/" + probe + ": " + response.body());
+            assertTrue(response.body().contains("\"background-tasks-" + probe + "\""), response.body());
+        }
+    }
+
     private String metrics() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base.toString())
                 .resolve("background-tasks/metrics")).timeout(Duration.ofSeconds(30)).GET());

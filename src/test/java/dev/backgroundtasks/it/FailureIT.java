@@ -6,6 +6,7 @@ import dev.backgroundtasks.TaskInfo;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.internal.store.DatabaseClock;
+import dev.backgroundtasks.internal.web.Probes;
 import dev.backgroundtasks.internal.worker.Worker;
 import dev.backgroundtasks.internal.worker.WorkerStats;
 import jakarta.inject.Inject;
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import javax.naming.InitialContext;
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +57,8 @@ class FailureIT {
                         "background-tasks.worker.rescue-interval=PT0.5S",
                         "background-tasks.worker.lease-grace=PT2S",
                         "background-tasks.worker.network-timeout=PT3S",
+                        "background-tasks.health.stuck-after=PT1S",
+                        "background-tasks.health.database-cache=PT0.2S",
                         "background-tasks.retry.initial-delay=PT0.5S",
                         "background-tasks.retry.multiplier=2",
                         "background-tasks.retry.jitter=0.2")
@@ -68,6 +73,9 @@ class FailureIT {
 
     @Inject
     Effects effects;
+
+    @Inject
+    Probes probes;
 
     @Inject
     EventLog events;
@@ -371,12 +379,55 @@ class FailureIT {
         try {
             long start = System.nanoTime();
             TaskId after = queue.enqueue("failing.quick", "after-the-hang");
+            // Stuck past health.stuck-after (1 s here): liveness says so while the turn hangs.
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> !probes.live().up());
             assertEquals(TaskState.SUCCEEDED, awaitFinished(after, Duration.ofSeconds(30)).state());
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(waited.compareTo(Duration.ofMillis(2500)) > 0, "the claim hung first: " + waited);
+            assertTrue(probes.live().up(), "live again once the loop gave the connection up: " + probes.live());
         } finally {
             signal("CONT", backend);
         }
+    }
+
+    /**
+     * The database refuses every connection (PostgreSQL told to allow none, this application's
+     * connections ended): readiness goes DOWN, naming the database, and comes back UP once it
+     * answers again; liveness stays UP throughout, because the claim loop's turns fail at once
+     * rather than hang (restarting every pod would not bring the database back).
+     */
+    @Test
+    @DisabledIfSystemProperty(named = "arquillian.launch", matches = ".*(mariadb|wildfly|liberty).*",
+            disabledReason = "uses PostgreSQL's ALLOW_CONNECTIONS from the driver on Payara's class path")
+    void readinessIsDownWhileTheDatabaseRefusesConnectionsAndLivenessStaysUp() throws Exception {
+        await().atMost(PROMPTLY).until(() -> probes.ready().up());
+        DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
+        String url;
+        String name;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet db = s.executeQuery("SELECT current_database()")) {
+            db.next();
+            name = db.getString(1);
+            url = c.getMetaData().getURL();
+        }
+        // A database cannot refuse connections from a session of its own: from the maintenance database.
+        String maintenance = url.substring(0, url.lastIndexOf('/') + 1) + "postgres";
+        try (Connection admin = DriverManager.getConnection(maintenance, "postgres", "postgres");
+             Statement s = admin.createStatement()) {
+            s.execute("ALTER DATABASE \"" + name + "\" ALLOW_CONNECTIONS false");
+            try {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+                await().atMost(PROMPTLY).until(() -> !probes.ready().up());
+                assertTrue(String.valueOf(probes.ready().data().get("database")).contains(name), probes.ready().toString());
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> probes.live().up());
+            } finally {
+                s.execute("ALTER DATABASE \"" + name + "\" ALLOW_CONNECTIONS true");
+            }
+        }
+        await().atMost(PROMPTLY).until(() -> probes.ready().up());
+        assertTrue(probes.live().up());
+        assertEquals(TaskState.SUCCEEDED, awaitFinished(queue.enqueue("failing.quick", "after-the-refusal")).state());
     }
 
     private static void signal(String signal, long pid) throws Exception {

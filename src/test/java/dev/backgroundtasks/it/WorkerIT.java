@@ -255,10 +255,21 @@ class WorkerIT {
     }
 
     /**
-     * A batch joins the caller's transaction like a single enqueue, next to one stored through JPA:
-     * rolled back, nothing; committed, every task runs once, stored in the order of its arguments.
-     * 2,520 tasks take three statements and an id block only partly used.
+     * A task enqueued into a paused queue is stored unmarked and marked by the refresh timer (so
+     * claims no longer read it); a resume by a node of an earlier release, which updates the
+     * queue's row only, has the marks cleared by the same timer, and the task runs.
      */
+    @Test
+    void aPausedQueuesLateRowsAreMarkedAndAResumeByAnEarlierReleaseIsReconciled() {
+        queue.pause("marks");
+        TaskId late = queue.enqueue("test.record", TaskOptions.defaults().queue("marks"), "marks", 1);
+        await().atMost(PROMPTLY).until(() -> effects.number(
+                "SELECT COUNT(*) FROM background_task WHERE id = ? AND paused = TRUE", late.value()) == 1);
+        effects.update("UPDATE background_task_queue SET paused = FALSE WHERE queue = ?", "marks");
+        await().atMost(PROMPTLY).until(() -> effects.values("marks").equals(List.of("1")));
+        assertEquals(0, effects.number("SELECT COUNT(*) FROM background_task WHERE paused = TRUE"));
+    }
+
     /**
      * The pruner deletes an archived task once its outcome's retention has passed (one hour here)
      * and keeps a recent one; a handle that waits for a task stored nowhere any more (its row
@@ -286,6 +297,11 @@ class WorkerIT {
                 String.valueOf(gone.getCause()));
     }
 
+    /**
+     * A batch joins the caller's transaction like a single enqueue, next to one stored through JPA:
+     * rolled back, nothing; committed, every task runs once, stored in the order of its arguments.
+     * 2,520 tasks take three statements and an id block only partly used.
+     */
     @Test
     void manyTasksEnqueuedInOneCallJoinTheCallersTransaction() throws Exception {
         List<Object[]> sets = IntStream.range(0, 2520).mapToObj(n -> new Object[]{"batch", n}).toList();

@@ -43,6 +43,7 @@ public record PruneSettings(Optional<Duration> succeeded, Optional<Duration> fai
         if (text.isPresent() && text.get().toLowerCase(Locale.ROOT).equals("keep")) {
             return Optional.empty();
         }
-        return Optional.of(config.duration(name, defaultValue, Duration.ZERO));
+        // At least a minute: handles on other nodes look for an outcome every refresh interval.
+        return Optional.of(config.duration(name, defaultValue, Duration.ofMinutes(1)));
     }
 }

@@ -19,7 +19,7 @@ public class Settings {
     private record All(ConfigReader reader, NodeSettings node, ClaimSettings claim, LeaseSettings lease,
                        ArchiveSettings archive, ControlSettings control, ResourceSettings resources,
                        SchemaSettings schema, TaskDefaults taskDefaults, RetrySettings retry,
-                       PruneSettings prune, MetricsSettings metrics) {
+                       PruneSettings prune, MetricsSettings metrics, HealthSettings health) {
     }
 
     private volatile All all;
@@ -40,7 +40,7 @@ public class Settings {
                     a = new All(r, NodeSettings.read(r), ClaimSettings.read(r), LeaseSettings.read(r),
                             ArchiveSettings.read(r), ControlSettings.read(r), ResourceSettings.read(r),
                             SchemaSettings.read(r), TaskDefaults.read(r), RetrySettings.read(r),
-                            PruneSettings.read(r), MetricsSettings.read(r));
+                            PruneSettings.read(r), MetricsSettings.read(r), HealthSettings.read(r));
                     all = a;
                 }
             }
@@ -71,6 +71,11 @@ public class Settings {
     @Produces
     public ArchiveSettings archive() {
         return all().archive();
+    }
+
+    @Produces
+    public HealthSettings health() {
+        return all().health();
     }
 
     @Produces

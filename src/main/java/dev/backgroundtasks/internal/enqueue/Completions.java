@@ -12,7 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +31,12 @@ import java.util.logging.Logger;
 /**
  * The stages that {@link dev.backgroundtasks.TaskHandle#completion()} hands out: completed as soon
  * as an archive on this node commits, and by a look at the archive every refresh interval for tasks
- * that run on other nodes. A task found in neither table at two looks in a row (its archive row
- * pruned or deleted, the task deleted, or its enqueue rolled back) completes its stages with a
- * {@link NoSuchTaskException} instead of leaving them waiting for ever; two looks, so that an
- * enqueue still committing is not taken for one. Stages belong to the managed executor, so what
- * depends on them runs with the application's context.
+ * that run on other nodes. A task found in neither table (its archive row pruned or deleted, the
+ * task deleted, or its enqueue rolled back) completes its stages with a {@link NoSuchTaskException}
+ * instead of leaving them waiting for ever: at the second look in a row that misses it when an
+ * earlier look had found it, else once it has been missing for {@link #UNSEEN_GRACE} (an enqueue
+ * whose transaction is still open is not visible yet). Stages belong to the managed executor, so
+ * what depends on them runs with the application's context.
  */
 @ApplicationScoped
 public class Completions {
@@ -59,8 +62,14 @@ public class Completions {
     Clock clock;
 
     private final Map<Long, List<CompletableFuture<TaskInfo>>> waiting = new ConcurrentHashMap<>();
+    /** How long a task never seen stored may be missing before its stages fail. */
+    static final Duration UNSEEN_GRACE = Duration.ofMinutes(1);
+
     /** Waited-for tasks that the last look found in neither table; touched by the timer's thread only. */
     private final Set<Long> missingOnce = new HashSet<>();
+    /** Waited-for tasks some look found stored, and when each never-seen one was first missed (clock millis). */
+    private final Set<Long> seen = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> missingSince = new HashMap<>();
     private ScheduledFuture<?> timer;
     private boolean stopped;
 
@@ -71,6 +80,7 @@ public class Completions {
         if (now.isPresent() && now.get().state().isFinished()) {
             return managed.completedStage(now.get());
         }
+        now.ifPresent(found -> seen.add(id.value()));
         CompletableFuture<TaskInfo> future = managed.newIncompleteFuture();
         waiting.compute(id.value(), (k, list) -> {
             List<CompletableFuture<TaskInfo>> futures = list == null ? new ArrayList<>() : list;
@@ -122,6 +132,7 @@ public class Completions {
     private void poll() {
         if (waiting.isEmpty()) {
             missingOnce.clear();
+            missingSince.clear();
             return;
         }
         try {
@@ -130,14 +141,20 @@ public class Completions {
             done.forEach(this::complete);
             Set<Long> missing = new HashSet<>(ids);
             missing.removeAll(done);
-            missing.removeAll(store.pending(missing));
+            Set<Long> pending = store.pending(missing);
+            seen.addAll(pending);
+            missing.removeAll(pending);
+            long now = clock.millis();
             for (Long id : missing) {
-                if (missingOnce.contains(id)) {
+                long since = missingSince.computeIfAbsent(id, k -> now);
+                if (seen.contains(id) ? missingOnce.contains(id) : now - since >= UNSEEN_GRACE.toMillis()) {
                     fail(id);
                 }
             }
             missingOnce.clear();
             missingOnce.addAll(missing);
+            missingSince.keySet().retainAll(missing);
+            seen.retainAll(waiting.keySet());
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Looking for archived tasks failed; trying again at the next refresh", e);
         }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The queues as the database holds them (rows by state, the oldest due row's age, paused queues),
@@ -38,6 +39,7 @@ public class QueueGauges {
     Clock clock;
 
     private volatile Reading last;
+    private final LongAdder readErrors = new LongAdder();
 
     /** The last reading while it is fresh, else a new one (scrapes at once share one). */
     synchronized Reading read() {
@@ -50,29 +52,52 @@ public class QueueGauges {
         return r;
     }
 
-    /** Writes the queue gauges, reading the database when the last reading is stale. */
+    /**
+     * Writes the queue gauges, reading the database when the last reading is stale. When the read
+     * fails the gauges are left out (no stale figures) and the failure is counted; the node's own
+     * metrics are still served, so a scrape shows the database trouble rather than failing.
+     */
     public void write(PrometheusText out) {
-        Reading r = read();
-        out.family("background_tasks_tasks", "Tasks in the pending table by queue and state (due, scheduled, running), "
-                + "as of the last read.", "gauge");
+        Reading r;
+        try {
+            r = read();
+        } catch (RuntimeException e) {
+            readErrors.increment();
+            r = null;
+        }
+        out.family("background_tasks_depth_read_errors_total", "Scrapes on this node whose read of the queue gauges "
+                + "failed (the gauges were left out).", "counter")
+                .sample("background_tasks_depth_read_errors_total", readErrors.sum());
+        out.family("background_tasks_tasks", "Tasks in the pending table by queue and state: due, scheduled (due later), "
+                + "running, and paused (waiting in a paused queue, due or not).", "gauge");
         List<String> labels = List.of("queue", "state");
-        for (QueueDepth d : r.depths()) {
-            out.sample("background_tasks_tasks", labels, List.of(d.queue(), "due"), d.due());
-            out.sample("background_tasks_tasks", labels, List.of(d.queue(), "scheduled"), d.scheduled());
-            out.sample("background_tasks_tasks", labels, List.of(d.queue(), "running"), d.running());
+        if (r != null) {
+            for (QueueDepth d : r.depths()) {
+                boolean paused = r.paused().contains(d.queue());
+                out.sample("background_tasks_tasks", labels, List.of(d.queue(), "due"), paused ? 0 : d.due());
+                out.sample("background_tasks_tasks", labels, List.of(d.queue(), "scheduled"), paused ? 0 : d.scheduled());
+                out.sample("background_tasks_tasks", labels, List.of(d.queue(), "running"), d.running());
+                out.sample("background_tasks_tasks", labels, List.of(d.queue(), "paused"), paused ? d.due() + d.scheduled() : 0);
+            }
         }
         out.family("background_tasks_oldest_due_age_seconds", "How long the longest-waiting due task of each queue has "
-                + "been due (0 when none is).", "gauge");
-        for (QueueDepth d : r.depths()) {
-            double age = d.oldestDue() == null ? 0 : Math.max(0, Duration.between(d.oldestDue(), r.at()).toMillis() / 1000.0);
-            out.sample("background_tasks_oldest_due_age_seconds", List.of("queue"), List.of(d.queue()), age);
+                + "been due (0 when none is, and for a paused queue).", "gauge");
+        if (r != null) {
+            for (QueueDepth d : r.depths()) {
+                double age = d.oldestDue() == null || r.paused().contains(d.queue()) ? 0
+                        : Math.max(0, Duration.between(d.oldestDue(), r.at()).toMillis() / 1000.0);
+                out.sample("background_tasks_oldest_due_age_seconds", List.of("queue"), List.of(d.queue()), age);
+            }
         }
         out.family("background_tasks_queue_paused", "1 for each queue paused for every node.", "gauge");
-        for (String queue : r.paused()) {
-            out.sample("background_tasks_queue_paused", List.of("queue"), List.of(queue), 1);
+        if (r != null) {
+            for (String queue : r.paused()) {
+                out.sample("background_tasks_queue_paused", List.of("queue"), List.of(queue), 1);
+            }
         }
-        out.family("background_tasks_depth_read_timestamp_seconds", "When the queue gauges were read from the database "
-                + "(Unix time).", "gauge");
-        out.sample("background_tasks_depth_read_timestamp_seconds", r.at().toEpochMilli() / 1000.0);
+        out.family("background_tasks_depth_read_timestamp_seconds", "When the queue gauges were last read from the "
+                + "database (Unix time).", "gauge");
+        Reading shown = last;
+        out.sample("background_tasks_depth_read_timestamp_seconds", shown == null ? 0 : shown.at().toEpochMilli() / 1000.0);
     }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Deletes archived tasks whose outcome's retention has passed, oldest first, one node at a time
@@ -32,6 +33,9 @@ public class ArchivePruner {
             return rows.values().stream().mapToInt(Integer::intValue).sum();
         }
     }
+
+    /** The most deletes of one outcome in one pass. */
+    public static final int MAX_BATCHES = 100;
 
     @Inject
     Database database;
@@ -55,6 +59,15 @@ public class ArchivePruner {
      * @return what it deleted, or empty when another node was pruning
      */
     public Optional<Pruned> pruneOnce(Instant now) {
+        return pruneOnce(now, () -> false);
+    }
+
+    /**
+     * The same, giving up between two deletes once {@code stopping} says so (the application is
+     * going away), and after {@link #MAX_BATCHES} deletes of one outcome: a backlog that built up
+     * (the first pass after an upgrade) is worked off over several passes, none of them long.
+     */
+    public Optional<Pruned> pruneOnce(Instant now, BooleanSupplier stopping) {
         Dialect d = database.dialect();
         try (Connection connection = database.connection()) { // auto-commit: each delete commits on its own
             if (!d.tryLockPruning(connection)) {
@@ -70,11 +83,12 @@ public class ArchivePruner {
                     }
                     int deleted;
                     int total = 0;
+                    int batches = 0;
                     do {
                         deleted = deleteBatch(connection, d, outcome, now.minus(retention.get()));
                         total += deleted;
                         statements++;
-                    } while (deleted == settings.batchSize());
+                    } while (deleted == settings.batchSize() && ++batches < MAX_BATCHES && !stopping.getAsBoolean());
                     rows.put(outcome, total);
                 }
                 return Optional.of(new Pruned(rows, statements));

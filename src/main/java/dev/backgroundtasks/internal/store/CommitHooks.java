@@ -53,14 +53,15 @@ public class CommitHooks {
     }
 
     /**
-     * Runs {@code action} after the current transaction commits, or now when none is active (the
-     * writes before it committed on their own).
+     * Runs {@code action} after the current transaction commits (never after a rollback, also when
+     * it is already marked for one), or now when there is none (the writes before it committed on
+     * their own).
      */
     public void afterCommitOrNow(Runnable action) {
-        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
-            afterCommit(action);
-        } else {
+        if (transactions.getTransactionStatus() == Status.STATUS_NO_TRANSACTION) {
             action.run();
+        } else {
+            afterCommit(action);
         }
     }
 

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Writes that control tasks and queues: cancel, retry, run now, pause and resume, and the start-up
@@ -48,26 +47,40 @@ public class ControlWrites {
             UPDATE background_task SET max_running = NULL
              WHERE task_name = ?1 AND locked_by IS NULL AND max_running IS NOT NULL""";
 
-    /**
-     * A queue's rows follow its pause: marked rows leave the claim indexes, so a paused backlog costs
-     * other queues' claims nothing. Every row of the queue, running ones too, so a retry goes back
-     * marked. Reads the whole pending table once (no index holds running rows by queue): a pause or
-     * resume is rare. Parameters: queue, paused.
+    /*
+     * A queue's waiting rows follow its pause: marked rows (paused) leave the claim indexes, so a
+     * paused backlog costs other queues' claims nothing. Only waiting rows without a cap are marked,
+     * each statement through an index of exactly those rows of one queue; a running row is left
+     * alone (its outcome write is never held up by a pause) and, should it come back to wait, is
+     * marked by the next reconciliation. Claims leave a paused queue's rows alone by name too, so a
+     * row whose mark lags costs a claim a read, never a wrong run.
      */
-    public static final String MARK_QUEUE_ROWS = "UPDATE background_task SET paused = ?2 WHERE queue = ?1 AND paused <> ?2";
-    /** Whether a paused queue has waiting rows stored unmarked, through {@code background_task_claimable_queue}. */
+
+    /** Marks a queue's unmarked waiting rows. Parameter: queue. */
+    public static final String MARK_WAITING = """
+            UPDATE background_task SET paused = TRUE
+             WHERE locked_by IS NULL AND max_running IS NULL AND paused = FALSE AND queue = ?1""";
+    /** Clears the marks of a queue's marked waiting rows. Parameter: queue. */
+    public static final String UNMARK_WAITING = """
+            UPDATE background_task SET paused = FALSE
+             WHERE locked_by IS NULL AND max_running IS NULL AND paused = TRUE AND queue = ?1""";
+    /** One waiting row of a queue not yet marked. Parameter: queue. */
     public static final String UNMARKED_WAITING = """
             SELECT id FROM background_task
-             WHERE queue = ?1 AND locked_by IS NULL AND max_running IS NULL AND paused = FALSE""";
+             WHERE locked_by IS NULL AND max_running IS NULL AND paused = FALSE AND queue = ?1""";
+    /** One waiting row of a queue still marked. Parameter: queue. */
+    public static final String MARKED_WAITING = """
+            SELECT id FROM background_task
+             WHERE locked_by IS NULL AND max_running IS NULL AND paused = TRUE AND queue = ?1""";
+    /** The queues ever paused, and whether they are now. */
+    public static final String QUEUES = "SELECT queue, paused FROM background_task_queue ORDER BY queue";
     /**
-     * Locks the row of a queue that is paused now: a resume waits for the marking that follows, and
-     * a marking that comes after a resume finds the queue running and marks nothing.
+     * Locks a queue's row while it is still in the state read (parameters: queue, paused), so that
+     * a pause or resume and a reconciliation never interleave; skips it when a pause or resume holds
+     * it (that one marks the rows itself), so the refresh timer never waits for a caller's transaction.
      */
-    public static final String LOCK_PAUSED_QUEUE = "SELECT queue FROM background_task_queue WHERE queue = ?1 AND paused = TRUE FOR UPDATE";
-    /** Marks a paused queue's waiting rows stored unmarked. Parameter: queue. */
-    public static final String MARK_UNMARKED_WAITING = """
-            UPDATE background_task SET paused = TRUE
-             WHERE queue = ?1 AND locked_by IS NULL AND max_running IS NULL AND paused = FALSE""";
+    public static final String LOCK_QUEUE = "SELECT queue FROM background_task_queue WHERE queue = ?1 AND paused = ?2 "
+            + "FOR UPDATE SKIP LOCKED";
 
     @PersistenceContext(unitName = Database.UNIT)
     EntityManager em;
@@ -137,28 +150,34 @@ public class ControlWrites {
                 .setParameter(2, paused)
                 .setParameter(3, UtcInstantConverter.toUtc(now))
                 .executeUpdate();
-        em.createNativeQuery(MARK_QUEUE_ROWS).setParameter(1, queue).setParameter(2, paused).executeUpdate();
+        em.createNativeQuery(paused ? MARK_WAITING : UNMARK_WAITING).setParameter(1, queue).executeUpdate();
         hooks.announceControl();
     }
 
     /**
-     * Marks the waiting rows of {@code queues} that were stored unmarked while the queue was paused
-     * (enqueued since, or moved back from the archive), for each queue still paused when its row is
-     * locked. Claims already leave them alone by queue name; marked, they no longer read them.
+     * Brings the marks of waiting rows in line with their queue's state: marks rows stored into a
+     * paused queue since its pause (enqueued, retried, or back from running) and clears the marks of
+     * a running queue (resumed by a node of a release that did not clear them). Each queue under
+     * its row's lock, in the state read; a queue another transaction holds is left to the next turn.
      *
-     * @return how many rows it marked
+     * @return how many rows it changed
      */
     @Transactional(Transactional.TxType.REQUIRED)
-    public int markPausedRows(Collection<String> queues) {
-        int marked = 0;
-        for (String queue : new TreeSet<>(queues)) { // one lock order for every node
-            if (em.createNativeQuery(UNMARKED_WAITING).setParameter(1, queue).setMaxResults(1).getResultList().isEmpty()
-                    || em.createNativeQuery(LOCK_PAUSED_QUEUE).setParameter(1, queue).getResultList().isEmpty()) {
+    public int reconcileMarks() {
+        int changed = 0;
+        for (Object found : em.createNativeQuery(QUEUES).getResultList()) {
+            Object[] row = (Object[]) found;
+            String queue = (String) row[0];
+            boolean paused = row[1] instanceof Boolean b ? b : ((Number) row[1]).intValue() != 0;
+            if (em.createNativeQuery(paused ? UNMARKED_WAITING : MARKED_WAITING).setParameter(1, queue)
+                    .setMaxResults(1).getResultList().isEmpty()
+                    || em.createNativeQuery(LOCK_QUEUE).setParameter(1, queue).setParameter(2, paused)
+                    .getResultList().isEmpty()) {
                 continue;
             }
-            marked += em.createNativeQuery(MARK_UNMARKED_WAITING).setParameter(1, queue).executeUpdate();
+            changed += em.createNativeQuery(paused ? MARK_WAITING : UNMARK_WAITING).setParameter(1, queue).executeUpdate();
         }
-        return marked;
+        return changed;
     }
 
     /**

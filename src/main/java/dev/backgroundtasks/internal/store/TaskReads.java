@@ -160,6 +160,7 @@ public class TaskReads {
     public List<QueueDepth> queueDepths(Instant now) {
         LocalDateTime at = UtcInstantConverter.toUtc(now);
         try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(QUEUE_DEPTHS)) {
+            statement.setQueryTimeout(10); // a scrape never waits long for a database in trouble
             for (int i = 1; i <= 3; i++) {
                 statement.setObject(i, at);
             }

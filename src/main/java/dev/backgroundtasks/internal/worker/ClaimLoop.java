@@ -60,13 +60,14 @@ final class ClaimLoop {
     /** The ticker reading before which no claim is tried (start-up, backoff). */
     private long claimNotBefore;
 
+    private volatile Runnable succeededTurn = () -> { };
+    private volatile Heartbeat heartbeat = new Heartbeat();
+
     /**
      * @param archiveBackedUp whether a full batch of successes waits to be archived: then nothing is claimed
      * @param paused          the queues paused now
      * @param startDelay      how long after start the first claim waits
      */
-    private volatile Runnable succeededTurn = () -> { };
-
     ClaimLoop(ClaimSettings settings, ClaimScope scope, ClaimQueries claims, Slots slots, BooleanSupplier archiveBackedUp,
               Supplier<Set<String>> paused, Supplier<Set<String>> capped, ScheduledExecutorService scheduler,
               Clock clock, Ticker ticker, FailureLog failureLog, Duration startDelay) {
@@ -101,23 +102,31 @@ final class ClaimLoop {
                 if (!active) {
                     return;
                 }
+                if (ticker.nanoTime() - claimNotBefore < 0) {
+                    continue;
+                }
+                Heartbeat beat = heartbeat;
+                beat.begin(ticker.nanoTime());
                 try {
-                    if (ticker.nanoTime() - claimNotBefore < 0) {
-                        continue;
-                    }
                     claimOnce(connection);
                     backoff.succeeded();
                     succeededTurn.run();
                 } catch (RuntimeException | Error e) {
                     backOff(e);
+                } finally {
+                    beat.end();
                 }
             }
         }
     }
 
-    /** Runs {@code action} after every turn of the loop that claimed without failing (on the loop's thread). */
-    void afterEachTurn(Runnable action) {
-        succeededTurn = action;
+    /**
+     * Reports every turn, failed ones too, to the stats' claim-loop heartbeat, and the time of every
+     * turn that claimed without failing as the last poll.
+     */
+    void reportTo(WorkerStats stats) {
+        heartbeat = stats.claimLoop();
+        succeededTurn = () -> stats.polled(clock.millis());
     }
 
     /** Asks the loop to look for work now. */

@@ -2,9 +2,8 @@ package dev.backgroundtasks.internal.worker;
 
 import dev.backgroundtasks.internal.store.TaskReads;
 
-import java.util.Collection;
 import java.util.Set;
-import java.util.function.ToIntFunction;
+import java.util.function.IntSupplier;
 
 /**
  * Re-reads what other nodes may have changed: the paused queues (waking the claim loop when one was
@@ -18,7 +17,7 @@ import java.util.function.ToIntFunction;
 final class ControlRefresh {
 
     private final TaskReads reads;
-    private final ToIntFunction<Collection<String>> markPausedRows;
+    private final IntSupplier reconcileMarks;
     private final Slots slots;
     private final String nodeId;
     private final Runnable wake;
@@ -26,10 +25,10 @@ final class ControlRefresh {
     private volatile Set<String> paused = Set.of();
     private volatile Set<String> capped = Set.of();
 
-    ControlRefresh(TaskReads reads, ToIntFunction<Collection<String>> markPausedRows, Slots slots, String nodeId,
-                   Runnable wake, FailureLog failureLog) {
+    ControlRefresh(TaskReads reads, IntSupplier reconcileMarks, Slots slots, String nodeId, Runnable wake,
+                   FailureLog failureLog) {
         this.reads = reads;
-        this.markPausedRows = markPausedRows;
+        this.reconcileMarks = reconcileMarks;
         this.slots = slots;
         this.nodeId = nodeId;
         this.wake = wake;
@@ -50,20 +49,18 @@ final class ControlRefresh {
     }
 
     /**
-     * Marks the waiting rows of the paused queues that were stored unmarked since their pause
-     * (enqueued into a paused queue, or moved back from the archive): claims leave them alone by
-     * queue name, but read them one by one until they are marked. On the refresh timer and after
-     * a control change of this node (not on the listener's thread); a pause marks the rows it finds itself.
+     * Brings the marks of waiting rows in line with their queues' pauses (rows stored into a paused
+     * queue since its pause, marks a resume of an earlier release left): until then claims leave
+     * such rows alone by queue name but read them one by one. On the refresh timer only, never on a
+     * commit's callback; a pause or resume marks the rows it finds itself.
      */
-    void markPausedRows() {
-        Set<String> now = paused;
-        if (now.isEmpty()) {
-            return;
-        }
+    void reconcileMarks() {
         try {
-            markPausedRows.applyAsInt(now);
+            if (reconcileMarks.getAsInt() > 0) {
+                wake.run(); // rows a resume left marked may be due now
+            }
         } catch (RuntimeException e) {
-            failureLog.failed("could not mark the rows of paused queues", e);
+            failureLog.failed("could not reconcile the marks of paused queues' rows", e);
         }
     }
 

@@ -93,6 +93,7 @@ public class Lifecycle {
     private volatile ScheduledFuture<?> clockReading;
     private volatile boolean skewed;
     private volatile boolean stopping;
+    private volatile boolean started;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         settings.load();
@@ -111,6 +112,12 @@ public class Lifecycle {
             LOG.info(() -> "background-tasks worker is off on this node (background-tasks.worker.enabled=false); "
                     + tasks + " task(s) registered");
         }
+        started = true;
+    }
+
+    /** Whether the library started: its tables checked and, where it is on, its worker running. */
+    public boolean started() {
+        return started && !stopping;
     }
 
     /**

@@ -40,6 +40,7 @@ public class PruneTimer {
 
     private final AtomicLong pruned = new AtomicLong();
     private ScheduledFuture<?> timer;
+    private volatile boolean stopping;
 
     /** Starts pruning, unless every outcome is kept for ever. */
     synchronized void start() {
@@ -50,6 +51,7 @@ public class PruneTimer {
     }
 
     synchronized void stop() {
+        stopping = true;
         if (timer != null) {
             timer.cancel(false);
             timer = null;
@@ -63,7 +65,7 @@ public class PruneTimer {
 
     private void pruneOnce() {
         try {
-            pruner.pruneOnce(clock.instant()).ifPresent(p -> {
+            pruner.pruneOnce(clock.instant(), () -> stopping).ifPresent(p -> {
                 pruned.addAndGet(p.total());
                 if (p.total() > 0) {
                     LOG.info(() -> "Pruned " + p.total() + " archived task(s) past their retention " + p.rows()

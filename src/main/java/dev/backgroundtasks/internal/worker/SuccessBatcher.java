@@ -42,6 +42,9 @@ public class SuccessBatcher {
     OutcomeEvents events;
 
     @Inject
+    WorkerStats stats;
+
+    @Inject
     Database database;
 
     @Inject
@@ -136,10 +139,14 @@ public class SuccessBatcher {
         while (true) {
             List<Finished> left = batch.stream()
                     .filter(f -> !archived.contains(f.task().getId()) && !refused.contains(f.task().getId())).toList();
+            Heartbeat beat = stats.successBatcher();
+            beat.begin(ticker.nanoTime());
             try {
                 BatchWriter.store(left, b -> writes.archiveSucceeded(connection, node.nodeId(), b), archived, refused);
+                beat.end();
                 break;
             } catch (RuntimeException | Error e) {
+                beat.end(); // a wait for the database is not a stuck write
                 Duration wait = backoff.failed();
                 if (pending.isClosed()) {
                     LOG.log(Level.WARNING, "Could not archive " + left.size() + " succeeded task(s) while stopping; "

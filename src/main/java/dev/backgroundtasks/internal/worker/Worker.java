@@ -145,12 +145,12 @@ public class Worker {
         }
         Slots slots = new Slots();
         FailureLog failures = new FailureLog(node.nodeId(), clock);
-        ControlRefresh control = new ControlRefresh(reads, controlWrites::markPausedRows, slots, node.nodeId(), this::wake,
+        ControlRefresh control = new ControlRefresh(reads, controlWrites::reconcileMarks, slots, node.nodeId(), this::wake,
                 failures);
         ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
         ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, batcher::isBackedUp,
                 control::paused, control::capped, scheduler, clock, ticker, failures, START_DELAY);
-        loop.afterEachTurn(() -> stats.polled(clock.millis()));
+        loop.reportTo(stats);
         stats.countBusySlots(slots::size);
         Settlement settlement = new Settlement(recorder, stats, slots, loop);
         Runners runners = new Runners(threads, slots, invoker, clock, ticker, settlement::finish, settlement::giveBack,
@@ -159,6 +159,7 @@ public class Worker {
         Parts p = new Parts(slots, loop, runners, control, failures, settlement);
         parts = p;
         running = true;
+        stats.working(true);
 
         batcher.start(threads, loop::wake);
         runners.start(claimSettings.slots());
@@ -171,7 +172,7 @@ public class Worker {
                 claimSettings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(this::rescue, START_DELAY.toMillis(),
                 leaseSettings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
-        timers.add(scheduler.scheduleWithFixedDelay(this::refresh, START_DELAY.toMillis(),
+        timers.add(scheduler.scheduleWithFixedDelay(() -> refresh(true), START_DELAY.toMillis(),
                 controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
         AtomicBoolean watch = new AtomicBoolean(true);
         watching = watch;
@@ -195,6 +196,7 @@ public class Worker {
             return;
         }
         running = false;
+        stats.working(false);
         Parts p = parts;
         timers.forEach(t -> t.cancel(false));
         timers.clear();
@@ -202,10 +204,7 @@ public class Worker {
         p.loop().stop();
         p.runners().stop();
         join(loopThread, 5_000);
-        int released = 0;
-        for (Execution execution : p.slots().releaseUnstarted()) {
-            released += releaseQuietly(execution.task) ? 1 : 0;
-        }
+        long released = p.slots().releaseUnstarted().stream().filter(e -> releaseQuietly(e.task)).count();
         long deadline = ticker.nanoTime() + drain.toNanos();
         while (!p.slots().isEmpty() && ticker.nanoTime() - deadline < 0) {
             sleep(20);
@@ -215,9 +214,9 @@ public class Worker {
         // left to its lease.
         p.slots().all().forEach(Execution::interrupt);
         batcher.stop();
-        int given = released;
         List<Long> left = p.slots().ids();
-        LOG.info(() -> "background-tasks worker stopped on node " + node.nodeId() + ": " + given
+        stats.abandoned(left.size());
+        LOG.info(() -> "background-tasks worker stopped on node " + node.nodeId() + ": " + released
                 + " claimed task(s) released unstarted" + (left.isEmpty() ? "; none left running"
                 : "; still running after the drain timeout, interrupted and left to lease expiry: " + left));
     }
@@ -230,12 +229,14 @@ public class Worker {
         }
     }
 
-    /** Re-reads control state now, while running, and marks late rows of paused queues. */
-    private void refresh() {
+    /** Re-reads control state now, while running; on the timer, also reconciles paused rows' marks. */
+    private void refresh(boolean reconcile) {
         Parts p = parts;
         if (running && p != null) {
             p.control().refreshOnce();
-            p.control().markPausedRows();
+            if (reconcile) {
+                p.control().reconcileMarks();
+            }
         }
     }
 
@@ -244,7 +245,7 @@ public class Worker {
     }
 
     void onControlChanged(@Observes ControlChanged changed) {
-        refresh();
+        refresh(false);
     }
 
     void onCancelRequested(@Observes CancelRequested request) {

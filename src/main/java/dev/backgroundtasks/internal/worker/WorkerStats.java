@@ -19,7 +19,11 @@ public class WorkerStats {
     private final AtomicLong rescued = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicLong lastPollMillis = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private volatile IntSupplier busySlots = () -> 0;
+    private final Heartbeat claimLoop = new Heartbeat();
+    private final Heartbeat successBatcher = new Heartbeat();
+    private volatile boolean working;
 
     /** Outcomes not stored because the row was no longer this worker's claim. */
     public long lostClaims() {
@@ -49,6 +53,25 @@ public class WorkerStats {
         return lastPollMillis.get();
     }
 
+    /** The claim loop's turns. */
+    public Heartbeat claimLoop() {
+        return claimLoop;
+    }
+
+    /** The success batcher's writes. */
+    public Heartbeat successBatcher() {
+        return successBatcher;
+    }
+
+    /** Whether this node's worker runs: started and not stopping. */
+    public boolean working() {
+        return working;
+    }
+
+    void working(boolean now) {
+        working = now;
+    }
+
     /** Slots holding a claimed task now. */
     public int busySlots() {
         return busySlots.getAsInt();
@@ -57,6 +80,15 @@ public class WorkerStats {
     /** The counters and histograms of this node's attempts. */
     NodeMetrics metrics() {
         return metrics;
+    }
+
+    /** Attempts still running when a stop's drain ended: interrupted and left to their leases. */
+    public long abandoned() {
+        return abandoned.get();
+    }
+
+    void abandoned(int count) {
+        abandoned.addAndGet(count);
     }
 
     void polled(long epochMillis) {

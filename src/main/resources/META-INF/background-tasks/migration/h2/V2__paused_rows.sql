@@ -1,13 +1,13 @@
 -- background-tasks schema version 2 for H2: rows of a paused queue leave the claim indexes.
 -- Before, every claim that reached a paused queue's backlog read it row by row (300,000 paused
--- rows: 37 ms a claim). Pausing a queue now marks its rows, resuming clears the mark, and the claim
--- indexes skip marked rows. Safe to run again. Builds two indexes over the pending table.
+-- rows: 37 ms a claim). Pausing a queue now marks its waiting rows, resuming clears the mark, and
+-- the claim indexes skip marked rows. Safe to run again. Builds two indexes over the pending table.
 
 ALTER TABLE background_task ADD COLUMN IF NOT EXISTS paused BOOLEAN NOT NULL DEFAULT FALSE;
 
--- Rows of the queues paused now.
+-- The waiting rows (without a concurrency cap) of the queues paused now.
 UPDATE background_task SET paused = TRUE
- WHERE paused = FALSE
+ WHERE paused = FALSE AND locked_by IS NULL AND max_running IS NULL
    AND queue IN (SELECT queue FROM background_task_queue WHERE paused = TRUE);
 
 -- H2 has no partial indexes: unclaimed, uncapped rows outside paused queues lead, in claim order.

@@ -1,13 +1,13 @@
 -- background-tasks schema version 2 for PostgreSQL: rows of a paused queue leave the claim indexes.
 -- Before, every claim that reached a paused queue's backlog read it row by row (300,000 paused
--- rows: 37 ms a claim). Pausing a queue now marks its rows, resuming clears the mark, and the claim
--- indexes skip marked rows. Safe to run again. Builds two indexes over the pending table.
+-- rows: 37 ms a claim). Pausing a queue now marks its waiting rows, resuming clears the mark, and
+-- the claim indexes skip marked rows. Safe to run again. Builds three indexes over the pending table.
 
 ALTER TABLE background_task ADD COLUMN IF NOT EXISTS paused BOOLEAN NOT NULL DEFAULT FALSE;
 
--- Rows of the queues paused now.
+-- The waiting rows (without a concurrency cap) of the queues paused now.
 UPDATE background_task SET paused = TRUE
- WHERE paused = FALSE
+ WHERE paused = FALSE AND locked_by IS NULL AND max_running IS NULL
    AND queue IN (SELECT queue FROM background_task_queue WHERE paused = TRUE);
 
 -- The claim reads the claimable set in exactly this order and stops after LIMIT rows; the index
@@ -20,6 +20,11 @@ CREATE INDEX IF NOT EXISTS background_task_claimable
 CREATE INDEX IF NOT EXISTS background_task_claimable_queue
     ON background_task (queue, priority DESC, run_at, id)
     WHERE locked_by IS NULL AND max_running IS NULL AND NOT paused;
+
+-- A queue's marked waiting rows, for the resume that clears them.
+CREATE INDEX IF NOT EXISTS background_task_paused_queue
+    ON background_task (queue)
+    WHERE locked_by IS NULL AND max_running IS NULL AND paused;
 
 DROP INDEX IF EXISTS background_task_ready;
 DROP INDEX IF EXISTS background_task_ready_queue;

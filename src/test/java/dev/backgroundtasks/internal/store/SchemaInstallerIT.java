@@ -102,7 +102,7 @@ class SchemaInstallerIT {
                     claimed);
             // Resumed, the paused queue's due rows are claimed too.
             ScratchDatabase.execute(c, db.dialect().setPausedSql(), "reports", false, now);
-            ScratchDatabase.execute(c, ControlWrites.MARK_QUEUE_ROWS, "reports", false);
+            ScratchDatabase.execute(c, ControlWrites.UNMARK_WAITING, "reports");
             ClaimRequest afterResume = new ClaimRequest("node-new", now, 60_000, 100, null, List.of(), null, List.of("plain"),
                     false, null);
             List<Long> resumed = db.dialect().claim(c, afterResume).stream().map(TaskEntity::getId).sorted().toList();

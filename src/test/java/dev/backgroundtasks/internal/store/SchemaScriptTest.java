@@ -24,7 +24,7 @@ class SchemaScriptTest {
     void everyScriptSplitsIntoStatementsSafeToRunAgain() throws Exception {
         Pattern again = Pattern.compile("^(CREATE (UNIQUE )?(TABLE|INDEX|SEQUENCE) IF NOT EXISTS"
                 + "|ALTER TABLE \\w+ ADD COLUMN IF NOT EXISTS|DROP INDEX IF EXISTS"
-                + "|UPDATE background_task SET paused = TRUE\\s+WHERE paused = FALSE)");
+                + "|UPDATE background_task SET paused = TRUE\\s+WHERE paused = FALSE AND locked_by IS NULL)");
         for (Dialect dialect : List.of(new PostgresDialect(), new H2Dialect(), new MariaDbDialect())) {
             List<String> scripts = SchemaScripts.scripts(dialect);
             assertEquals(List.of(1, 2, 3), scripts.stream().map(SchemaScripts::version).toList(), dialect.name());
@@ -43,7 +43,8 @@ class SchemaScriptTest {
             // The start-up check looks for the indexes the scripts leave, by name.
             assertEquals(List.of("background_task_capped", "background_task_dedupe", "background_task_completed_finished",
                     "background_task_claimable", "background_task_claimable_queue", "background_task_completed_outcome"),
-                    SchemaScripts.indexes(scripts).stream().filter(i -> !i.equals("background_task_lease")).toList(),
+                    SchemaScripts.indexes(scripts).stream()
+                            .filter(i -> !i.equals("background_task_lease") && !i.equals("background_task_paused_queue")).toList(),
                     dialect.name());
         }
     }

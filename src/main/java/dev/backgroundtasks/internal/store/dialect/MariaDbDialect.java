@@ -17,12 +17,6 @@ import java.util.Optional;
  */
 public final class MariaDbDialect extends LockingDialect {
 
-    /**
-     * MariaDB reads {@code DESC} in an index definition from 10.8 on; before, its indexes are built
-     * ascending. Claims of tasks without a cap do not mind (they read one priority at a time, in run
-     * order), but claims of a capped task read its runs in priority order from {@code
-     * background_task_capped} and sort them there instead.
-     */
     /** Waits up to ten minutes: a node building the indexes of a big table holds it that long. */
     @Override
     public void lockSchema(Connection connection) throws SQLException {
@@ -73,6 +67,12 @@ public final class MariaDbDialect extends LockingDialect {
         }
     }
 
+    /**
+     * MariaDB reads {@code DESC} in an index definition from 10.8 on; before, its indexes are built
+     * ascending. Claims of tasks without a cap do not mind (they read one priority at a time, in run
+     * order), but claims of a capped task read its runs in priority order from {@code
+     * background_task_capped} and sort them there instead.
+     */
     @Override
     public Optional<String> versionAdvice(int major, int minor) {
         if (major > 10 || major == 10 && minor >= 8) {

@@ -402,7 +402,7 @@ class ClaimStatementsIT {
     /** Pauses a queue with the statements {@code ControlWrites.setPaused} runs. */
     static void pause(ScratchDatabase db, Connection c, String queue) throws SQLException {
         ScratchDatabase.execute(c, db.dialect().setPausedSql(), queue, true, NOW);
-        ScratchDatabase.execute(c, ControlWrites.MARK_QUEUE_ROWS, queue, true);
+        ScratchDatabase.execute(c, ControlWrites.MARK_WAITING, queue);
     }
 
     /** Rows MariaDB's storage engine handed this session so far, through an index or a scan. */

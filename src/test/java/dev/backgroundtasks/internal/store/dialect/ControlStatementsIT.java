@@ -59,14 +59,16 @@ class ControlStatementsIT {
     }
 
     /**
-     * Pausing marks every row of the queue, running ones too (a retry goes back marked); rows stored
-     * unmarked after the pause (enqueued since) are marked by the next marking; resuming clears every
-     * mark. A marking that waited for a resume's lock finds the queue running and marks nothing: a
-     * marked row of a running queue would never be claimed.
+     * Pausing marks the queue's waiting rows, not its running ones (their outcome writes never wait
+     * for a pause); a reconciliation marks rows that came to wait since, and clears the marks a
+     * resume by an earlier release left (it updated the queue's row only). A reconciliation that
+     * meets a pause or resume in progress skips that queue at once: it neither waits for the
+     * caller's transaction nor marks a row of a queue being resumed (a marked row of a running
+     * queue would never run).
      */
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
-    void aQueuesRowsFollowItsPauseAndAMarkingNeverOutlivesAResume(String name) throws Exception {
+    void aQueuesWaitingRowsFollowItsPauseAndAReconciliationNeverFightsAResume(String name) throws Exception {
         ScratchDatabase db = ScratchDatabase.on(name);
         try (Connection c = db.connect(); Connection other = db.connect()) {
             db.recreateTables(c);
@@ -74,48 +76,63 @@ class ControlStatementsIT {
             insert(c, 2, "reports", "node-a");
             insert(c, 3, "default", null);
             pause(db, c, "reports", true);
-            assertEquals(List.of(1L, 2L), marked(c));
+            assertEquals(List.of(1L), marked(c));
 
             insert(c, 4, "reports", null); // enqueued into the paused queue: stored unmarked
             insert(c, 5, "reports", "node-a");
-            assertEquals(1, ScratchDatabase.execute(c, ControlWrites.UNMARKED_WAITING, "reports"));
-            assertEquals(1, markUnmarked(c, "reports"), "the waiting row only; a running one comes back marked at its next pause");
-            assertEquals(List.of(1L, 2L, 4L), marked(c));
-            assertEquals(0, ScratchDatabase.execute(c, ControlWrites.UNMARKED_WAITING, "reports"));
+            assertEquals(1, reconcile(c), "the waiting row only");
+            assertEquals(List.of(1L, 4L), marked(c));
+            assertEquals(0, reconcile(c), "nothing left to do");
 
+            // An earlier release resumes by updating the queue's row only; the marks are cleared.
+            setPaused(db.dialect(), c, "reports", false);
+            assertEquals(2, reconcile(c));
+            assertEquals(List.of(), marked(c));
+
+            pause(db, c, "reports", true);
             insert(c, 6, "reports", null);
             c.setAutoCommit(false);
             pause(db, c, "reports", false); // a resume, not yet committed
             other.setAutoCommit(false);
-            CompletableFuture<Integer> marking = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Integer> reconciling = CompletableFuture.supplyAsync(() -> {
                 try {
-                    int n = markUnmarked(other, "reports");
+                    int n = reconcile(other);
                     other.commit();
                     return n;
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(300);
-            assertFalse(marking.isDone(), "the marking waits for the resume's lock on the queue");
+            assertEquals(0, reconciling.get(5, TimeUnit.SECONDS), "skipped the queue the resume holds, at once");
             c.commit();
-            assertEquals(0, marking.get(10, TimeUnit.SECONDS), "the marking found the queue running");
             assertEquals(List.of(), marked(c));
             c.commit();
         }
     }
 
-    /** The marking {@code Worker} runs on its refresh timer, in one transaction of {@code c}. */
-    private static int markUnmarked(Connection c, String queue) throws SQLException {
-        if (ScratchDatabase.execute(c, ControlWrites.LOCK_PAUSED_QUEUE, queue) == 0) {
-            return 0;
+    /** What {@code ControlWrites.reconcileMarks} runs, in one transaction of {@code c}. */
+    private static int reconcile(Connection c) throws SQLException {
+        int changed = 0;
+        List<Object[]> queues = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(ControlWrites.QUEUES); ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+                queues.add(new Object[] {rows.getString(1), rows.getBoolean(2)});
+            }
         }
-        return ScratchDatabase.execute(c, ControlWrites.MARK_UNMARKED_WAITING, queue);
+        for (Object[] q : queues) {
+            boolean paused = (Boolean) q[1];
+            if (ScratchDatabase.execute(c, paused ? ControlWrites.UNMARKED_WAITING : ControlWrites.MARKED_WAITING, q[0]) == 0
+                    || ScratchDatabase.execute(c, ControlWrites.LOCK_QUEUE, q[0], paused) == 0) {
+                continue;
+            }
+            changed += ScratchDatabase.execute(c, paused ? ControlWrites.MARK_WAITING : ControlWrites.UNMARK_WAITING, q[0]);
+        }
+        return changed;
     }
 
     private static void pause(ScratchDatabase db, Connection c, String queue, boolean paused) throws SQLException {
         setPaused(db.dialect(), c, queue, paused);
-        ScratchDatabase.execute(c, ControlWrites.MARK_QUEUE_ROWS, queue, paused);
+        ScratchDatabase.execute(c, paused ? ControlWrites.MARK_WAITING : ControlWrites.UNMARK_WAITING, queue);
     }
 
     private static void insert(Connection c, long id, String queue, String lockedBy) throws SQLException {

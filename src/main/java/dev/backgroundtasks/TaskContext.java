@@ -31,4 +31,14 @@ public interface TaskContext {
      * returns normally still succeeds.
      */
     boolean isCancellationRequested();
+
+    /**
+     * Reports how far this run got, for handles ({@link TaskInfo#progress()}) and the console: a
+     * fraction from 0 to 1 and a short message (cut at {@link TaskProgress#MAX_MESSAGE} characters;
+     * null for none). Returns at once: the last report is stored at most once per
+     * {@code background-tasks.worker.refresh-interval}, off the task's thread.
+     *
+     * @throws IllegalArgumentException when {@code fraction} is not within 0..1
+     */
+    void progress(double fraction, String message);
 }

@@ -33,7 +33,8 @@ public record TaskInfo(
         Instant startedAt,
         Instant finishedAt,
         String resultJson,
-        String error) {
+        String error,
+        TaskProgress progress) {
 
     /** The return value as JSON, when the task succeeded with one. */
     public Optional<String> result() {

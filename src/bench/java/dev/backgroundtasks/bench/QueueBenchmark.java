@@ -56,9 +56,9 @@ class QueueBenchmark {
             "env,claim,dbscheduler,c8,c32,write,batch,heap,mariadb").split(","));
     /** The heap of the node that drains the large backlog. */
     private static final String HEAP_NODE_XMX = System.getProperty("bench.heap-xmx", "256m");
-    /** Extra JVM options for the Payara Micro nodes, such as a profiler's, separated by spaces. */
     /** Tasks a node may claim ahead of its free slots, as a multiple of its slots (worker.claim-ahead); 0 for the default, none. */
     private static final int CLAIM_AHEAD_PER_SLOT = Integer.getInteger("bench.claim-ahead-per-slot", 1);
+    /** Extra JVM options for the Payara Micro nodes, such as a profiler's, separated by spaces. */
     private static final String[] NODE_OPTIONS = System.getProperty("bench.node-options", "").isBlank()
             ? new String[0] : System.getProperty("bench.node-options").trim().split("\\s+");
 

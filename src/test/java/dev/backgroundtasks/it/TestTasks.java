@@ -1,6 +1,7 @@
 package dev.backgroundtasks.it;
 
 import dev.backgroundtasks.Background;
+import dev.backgroundtasks.TaskContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
@@ -90,5 +91,23 @@ public class TestTasks {
         } finally {
             received.finished();
         }
+    }
+
+    /** Let go by {@link #finishProgressing()}. */
+    private static final java.util.concurrent.CountDownLatch PROGRESSING = new java.util.concurrent.CountDownLatch(1);
+
+    @Inject
+    TaskContext context;
+
+    /** Reports being halfway, then waits (at most a minute) to be let go. */
+    @Background(name = "test.progress")
+    public void progressing(String note) throws InterruptedException {
+        context.progress(0.5, note);
+        PROGRESSING.await(1, java.util.concurrent.TimeUnit.MINUTES);
+        effects.record("progress", note);
+    }
+
+    public void finishProgressing() {
+        PROGRESSING.countDown();
     }
 }

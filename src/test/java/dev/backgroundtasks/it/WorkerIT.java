@@ -255,6 +255,26 @@ class WorkerIT {
     }
 
     /**
+     * Progress a running task reports is stored off its thread and read back through its handle
+     * while it still runs.
+     */
+    @Test
+    void progressReportedByARunningTaskIsReadThroughItsHandle() throws Exception {
+        TaskId running = queue.enqueue("test.progress", TaskOptions.defaults(), "halfway");
+        try {
+            await().atMost(PROMPTLY).until(() -> queue.handle(running).info().progress() != null);
+            TaskInfo info = queue.handle(running).info();
+            assertEquals(TaskState.RUNNING, info.state());
+            assertEquals(0.5, info.progress().fraction());
+            assertEquals("halfway", info.progress().message());
+            assertTrue(info.progress().storedAt() != null);
+        } finally {
+            tasks.finishProgressing();
+        }
+        await().atMost(PROMPTLY).until(() -> effects.values("progress").equals(List.of("halfway")));
+    }
+
+    /**
      * A task enqueued into a paused queue is stored unmarked and marked by the refresh timer (so
      * claims no longer read it); a resume by a node of an earlier release, which updates the
      * queue's row only, has the marks cleared by the same timer, and the task runs.

@@ -2,6 +2,7 @@ package dev.backgroundtasks.internal.store;
 
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskInfo;
+import dev.backgroundtasks.TaskProgress;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
@@ -66,10 +67,12 @@ public class TaskReads {
     public Optional<TaskInfo> find(TaskId id, Instant now) {
         TaskEntity pending = em.find(TaskEntity.class, id.value());
         if (pending != null) {
+            TaskProgress progress = pending.getProgress() == null ? null
+                    : new TaskProgress(pending.getProgress(), pending.getProgressMessage(), pending.getProgressAt());
             return Optional.of(new TaskInfo(id, pending.getTaskName(), pending.getQueue(),
                     state(pending, now), pending.getPriority(), pending.getAttempts(),
                     pending.getMaxAttempts(), pending.getCreatedAt(), pending.getRunAt(), null, null, null,
-                    pending.getLastError()));
+                    pending.getLastError(), progress));
         }
         CompletedTaskEntity done = em.find(CompletedTaskEntity.class, id.value());
         if (done == null) {
@@ -77,7 +80,7 @@ public class TaskReads {
         }
         return Optional.of(new TaskInfo(id, done.getTaskName(), done.getQueue(), state(done), done.getPriority(),
                 done.getAttempts(), done.getMaxAttempts(), done.getCreatedAt(), done.getRunAt(), done.getStartedAt(),
-                done.getFinishedAt(), done.getResult(), done.getError()));
+                done.getFinishedAt(), done.getResult(), done.getError(), null));
     }
 
     /** The waiting or running row of a task, in the caller's transaction; null when it is not in the queue. */

@@ -47,4 +47,9 @@ public class CurrentTask implements TaskContext {
     public boolean isCancellationRequested() {
         return current().isCancellationRequested();
     }
+
+    @Override
+    public void progress(double fraction, String message) {
+        current().progress(fraction, message);
+    }
 }

@@ -1,8 +1,13 @@
 package dev.backgroundtasks.internal.worker;
 
+import dev.backgroundtasks.TaskProgress;
 import dev.backgroundtasks.internal.store.TaskReads;
+import dev.backgroundtasks.internal.store.entity.TaskEntity;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -18,6 +23,7 @@ final class ControlRefresh {
 
     private final TaskReads reads;
     private final IntSupplier reconcileMarks;
+    private final Consumer<Map<TaskEntity, TaskProgress>> storeProgress;
     private final Slots slots;
     private final String nodeId;
     private final Runnable wake;
@@ -25,10 +31,11 @@ final class ControlRefresh {
     private volatile Set<String> paused = Set.of();
     private volatile Set<String> capped = Set.of();
 
-    ControlRefresh(TaskReads reads, IntSupplier reconcileMarks, Slots slots, String nodeId, Runnable wake,
-                   FailureLog failureLog) {
+    ControlRefresh(TaskReads reads, IntSupplier reconcileMarks, Consumer<Map<TaskEntity, TaskProgress>> storeProgress,
+                   Slots slots, String nodeId, Runnable wake, FailureLog failureLog) {
         this.reads = reads;
         this.reconcileMarks = reconcileMarks;
+        this.storeProgress = storeProgress;
         this.slots = slots;
         this.nodeId = nodeId;
         this.wake = wake;
@@ -61,6 +68,26 @@ final class ControlRefresh {
             }
         } catch (RuntimeException e) {
             failureLog.failed("could not reconcile the marks of paused queues' rows", e);
+        }
+    }
+
+    /**
+     * Stores the last progress each running task reported since the previous turn, in one statement;
+     * on the refresh timer, so a task's own thread never waits for it. A report that fails to store
+     * is dropped (the next report replaces it anyway).
+     */
+    void storeProgress() {
+        Map<TaskEntity, TaskProgress> reports = new HashMap<>();
+        for (Execution execution : slots.all()) {
+            TaskProgress report = execution.takeProgress();
+            if (report != null) {
+                reports.put(execution.task, report);
+            }
+        }
+        try {
+            storeProgress.accept(reports);
+        } catch (RuntimeException e) {
+            failureLog.failed("could not store the progress of running tasks", e);
         }
     }
 

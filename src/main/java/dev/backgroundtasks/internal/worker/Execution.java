@@ -1,11 +1,13 @@
 package dev.backgroundtasks.internal.worker;
 
 import dev.backgroundtasks.TaskContext;
+import dev.backgroundtasks.TaskProgress;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One claimed task on this node, from claim to stored outcome. Exactly one of the task's runner
@@ -40,6 +42,8 @@ final class Execution implements TaskContext {
     private boolean cancelInterrupted;
     /** The run went past its deadline and was interrupted for it, once. */
     private volatile boolean timedOut;
+    /** The last progress the task reported and not yet stored, or null. */
+    private final AtomicReference<TaskProgress> unstoredProgress = new AtomicReference<>();
 
     Execution(TaskEntity task, long claimedNanos) {
         this.task = task;
@@ -175,5 +179,20 @@ final class Execution implements TaskContext {
     @Override
     public boolean isCancellationRequested() {
         return cancelRequested;
+    }
+
+    @Override
+    public void progress(double fraction, String message) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("progress " + fraction + " is not a fraction from 0 to 1");
+        }
+        String note = message == null || message.length() <= TaskProgress.MAX_MESSAGE ? message
+                : message.substring(0, TaskProgress.MAX_MESSAGE);
+        unstoredProgress.set(new TaskProgress(fraction, note, null));
+    }
+
+    /** The progress reported since the last call, or null; the caller stores it. */
+    TaskProgress takeProgress() {
+        return unstoredProgress.getAndSet(null);
     }
 }

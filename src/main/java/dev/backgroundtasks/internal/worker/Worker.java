@@ -145,8 +145,8 @@ public class Worker {
         }
         Slots slots = new Slots();
         FailureLog failures = new FailureLog(node.nodeId(), clock);
-        ControlRefresh control = new ControlRefresh(reads, controlWrites::reconcileMarks, slots, node.nodeId(), this::wake,
-                failures);
+        ControlRefresh control = new ControlRefresh(reads, controlWrites::reconcileMarks,
+                reports -> stats.progress().store(reports, clock.instant()), slots, node.nodeId(), this::wake, failures);
         ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
         ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, batcher::isBackedUp,
                 control::paused, control::capped, scheduler, clock, ticker, failures, START_DELAY);
@@ -236,6 +236,7 @@ public class Worker {
             p.control().refreshOnce();
             if (reconcile) {
                 p.control().reconcileMarks();
+                p.control().storeProgress();
             }
         }
     }

@@ -83,14 +83,14 @@ class SchemaInstallerIT {
         Database database = new Database(db.dataSource());
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> new SchemaInstaller(database, new SchemaSettings(false)).prepare());
-        assertTrue(refused.getMessage().contains("needs schema version 3 and the database has no recorded version")
+        assertTrue(refused.getMessage().contains("needs schema version 4 and the database has no recorded version")
                 && refused.getMessage().contains(scripts.toString()), refused.getMessage());
 
         new SchemaInstaller(database, new SchemaSettings(true)).prepare();
         new SchemaInstaller(database, new SchemaSettings(false)).prepare(); // complete: passes
 
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1, 2, 3), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
             assertEquals(40, ints(s, "SELECT COUNT(*) FROM background_task").get(0));
             assertEquals(List.of(4, 8, 12, 16, 20, 24, 28, 32, 36, 40),
                     ints(s, "SELECT id FROM background_task WHERE paused = TRUE ORDER BY id"), "the paused queue's rows");
@@ -136,7 +136,7 @@ class SchemaInstallerIT {
             two.shutdownNow();
         }
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1, 2, 3), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
         }
     }
 
@@ -169,8 +169,8 @@ class SchemaInstallerIT {
                 .migrate();
         new SchemaInstaller(database, new SchemaSettings(false)).prepare();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1, 2, 3), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
-            assertEquals(List.of(1, 2, 3), ints(s, "SELECT version FROM background_tasks_flyway_history "
+            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_tasks_flyway_history "
                     + "WHERE success AND version <> '0' ORDER BY installed_rank"));
         }
     }

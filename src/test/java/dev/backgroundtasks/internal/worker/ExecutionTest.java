@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.worker;
 
+import dev.backgroundtasks.TaskProgress;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutionTest {
@@ -121,5 +124,23 @@ class ExecutionTest {
         Thread.interrupted();
         canceller.join();
         assertFalse(Thread.currentThread().isInterrupted(), "an interrupt reached the runner after its settle");
+    }
+
+    /** Progress keeps the last report until it is taken for storing; a fraction outside 0..1 and NaN are refused, long notes cut. */
+    @Test
+    void progressKeepsTheLastReportUntilTakenAndRefusesWhatIsNotAFraction() {
+        Execution execution = new Execution(ClaimedRows.claimed(1, "default", 1, 3), 0L);
+        assertNull(execution.takeProgress());
+        execution.progress(0.25, "a quarter");
+        execution.progress(0.5, "x".repeat(300));
+        TaskProgress last = execution.takeProgress();
+        assertEquals(0.5, last.fraction());
+        assertEquals(TaskProgress.MAX_MESSAGE, last.message().length());
+        assertNull(execution.takeProgress(), "taken once");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> execution.progress(1.5, null));
+        assertTrue(refused.getMessage().contains("1.5"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> execution.progress(Double.NaN, null));
+        execution.progress(1, null);
+        assertNull(execution.takeProgress().message());
     }
 }

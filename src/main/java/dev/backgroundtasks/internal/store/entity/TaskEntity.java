@@ -54,6 +54,17 @@ public class TaskEntity {
     @Column(name = "locked_until")
     private Instant lockedUntil;
 
+    /** The last progress its run reported, stored by the worker's refresh; read only through JPA. */
+    @Column(name = "progress", insertable = false, updatable = false)
+    private Double progress;
+
+    @Column(name = "progress_message", insertable = false, updatable = false)
+    private String progressMessage;
+
+    @Convert(converter = UtcInstantConverter.class)
+    @Column(name = "progress_at", insertable = false, updatable = false)
+    private Instant progressAt;
+
     @Column(name = "last_error")
     private String lastError;
 
@@ -155,6 +166,18 @@ public class TaskEntity {
 
     public void setLockedBy(String lockedBy) {
         this.lockedBy = lockedBy;
+    }
+
+    public Double getProgress() {
+        return progress;
+    }
+
+    public String getProgressMessage() {
+        return progressMessage;
+    }
+
+    public Instant getProgressAt() {
+        return progressAt;
     }
 
     public Instant getLockedUntil() {

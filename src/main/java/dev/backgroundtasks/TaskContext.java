@@ -38,7 +38,11 @@ public interface TaskContext {
      * null for none). Returns at once: the last report is stored at most once per
      * {@code background-tasks.worker.refresh-interval}, off the task's thread.
      *
+     * <p>The default does nothing, for implementations of this interface outside the library (test
+     * doubles).
+     *
      * @throws IllegalArgumentException when {@code fraction} is not within 0..1
      */
-    void progress(double fraction, String message);
+    default void progress(double fraction, String message) {
+    }
 }

@@ -36,6 +36,13 @@ public record TaskInfo(
         String error,
         TaskProgress progress) {
 
+    /** The same without progress, as before {@code progress} was reported. */
+    public TaskInfo(TaskId id, String name, String queue, TaskState state, int priority, int attempts, int maxAttempts,
+                    Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt, String resultJson, String error) {
+        this(id, name, queue, state, priority, attempts, maxAttempts, createdAt, runAt, startedAt, finishedAt, resultJson,
+                error, null);
+    }
+
     /** The return value as JSON, when the task succeeded with one. */
     public Optional<String> result() {
         return Optional.ofNullable(resultJson);

@@ -39,14 +39,28 @@ public class QueueGauges {
     Clock clock;
 
     private volatile Reading last;
+    private Instant lastFailure;
     private final LongAdder readErrors = new LongAdder();
 
-    /** The last reading while it is fresh, else a new one (scrapes at once share one). */
+    /**
+     * The last reading while it is fresh, else a new one (scrapes at once share one). A failed read
+     * is remembered as long as a reading would be, so scrapes of a database in trouble do not queue
+     * up behind each other.
+     */
     synchronized Reading read() {
         Instant now = clock.instant();
+        if (lastFailure != null && Duration.between(lastFailure, now).compareTo(settings.depthCache()) < 0) {
+            throw new IllegalStateException("the last read of the queue gauges failed at " + lastFailure);
+        }
         Reading r = last;
         if (r == null || Duration.between(r.at(), now).compareTo(settings.depthCache()) >= 0) {
-            r = new Reading(now, reads.queueDepths(now), new TreeSet<>(reads.pausedQueues()));
+            try {
+                r = new Reading(now, reads.queueDepths(now), new TreeSet<>(reads.pausedQueues()));
+            } catch (RuntimeException e) {
+                lastFailure = now;
+                throw e;
+            }
+            lastFailure = null;
             last = r;
         }
         return r;

@@ -30,7 +30,8 @@ public class OutcomeWrites {
             "DELETE FROM background_task WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3";
     static final String FENCED_RESCHEDULE = """
             UPDATE background_task
-               SET locked_by = NULL, locked_until = NULL, run_at = ?4, last_error = ?5
+               SET locked_by = NULL, locked_until = NULL, run_at = ?4, last_error = ?5,
+                   progress = NULL, progress_message = NULL, progress_at = NULL
              WHERE id = ?1 AND locked_by = ?2 AND attempts = ?3""";
     static final String FENCED_RENEW = """
             UPDATE background_task
@@ -43,7 +44,8 @@ public class OutcomeWrites {
     /** Unfenced: runs under the lock {@link #lockExpired} took. */
     static final String RELEASE_EXPIRED = """
             UPDATE background_task
-               SET locked_by = NULL, locked_until = NULL, last_error = ?2
+               SET locked_by = NULL, locked_until = NULL, last_error = ?2,
+                   progress = NULL, progress_message = NULL, progress_at = NULL
              WHERE id = ?1""";
     /** Unfenced: runs under the lock {@link #lockExpired} took. */
     static final String DELETE_EXPIRED = "DELETE FROM background_task WHERE id = ?1";

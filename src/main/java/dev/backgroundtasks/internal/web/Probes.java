@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -66,6 +67,8 @@ public class Probes {
     Ticker ticker;
 
     private Answer lastAnswer;
+    private Future<?> outstanding;
+    private long outstandingSince;
 
     public Probe started() {
         Map<String, Object> data = new LinkedHashMap<>();
@@ -100,33 +103,43 @@ public class Probes {
         return new Probe("background-tasks-ready", up, data);
     }
 
-    /** The database's last answer while fresh, else a new one within the timeout (concurrent probes share it). */
+    /**
+     * The database's last answer while fresh, else a new one within the timeout (concurrent probes
+     * share it). A ping still waiting from an earlier probe (a database that hangs) is not joined by
+     * another: the answer is DOWN until it returns, so blocked threads never pile up.
+     */
     private synchronized Answer database() {
         long now = ticker.nanoTime();
         Answer last = lastAnswer;
         if (last != null && now - last.atNanos() < settings.databaseCache().toNanos()) {
             return last;
         }
+        if (outstanding != null && !outstanding.isDone()) {
+            return new Answer(now, false, "no answer yet, waiting since "
+                    + Duration.ofNanos(now - outstandingSince).toMillis() + " ms");
+        }
         Answer answer;
-        Future<?> ping = executor.submit(() -> {
-            try (Connection c = database.connection()) {
-                if (!c.isValid((int) Math.max(1, settings.databaseTimeout().toSeconds()))) {
-                    throw new IllegalStateException("the connection is not valid");
-                }
-            }
-            return null;
-        });
         try {
-            ping.get(settings.databaseTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            answer = new Answer(now, true, "UP");
+            outstandingSince = now;
+            outstanding = executor.submit(() -> {
+                try (Connection c = database.connection()) {
+                    if (!c.isValid((int) Math.max(1, settings.databaseTimeout().toSeconds()))) {
+                        throw new IllegalStateException("the connection is not valid");
+                    }
+                }
+                return null;
+            });
+            outstanding.get(settings.databaseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            answer = new Answer(ticker.nanoTime(), true, "UP");
         } catch (TimeoutException e) {
-            ping.cancel(true);
-            answer = new Answer(now, false, "no answer within " + settings.databaseTimeout());
+            answer = new Answer(ticker.nanoTime(), false, "no answer within " + settings.databaseTimeout());
         } catch (ExecutionException e) {
-            answer = new Answer(now, false, String.valueOf(e.getCause().getMessage()));
+            answer = new Answer(ticker.nanoTime(), false, String.valueOf(e.getCause().getMessage()));
+        } catch (RejectedExecutionException e) {
+            answer = new Answer(ticker.nanoTime(), false, "the application is stopping");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            answer = new Answer(now, false, "interrupted");
+            answer = new Answer(ticker.nanoTime(), false, "interrupted");
         }
         lastAnswer = answer;
         return answer;

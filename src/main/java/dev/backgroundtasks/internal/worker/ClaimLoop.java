@@ -105,16 +105,12 @@ final class ClaimLoop {
                 if (ticker.nanoTime() - claimNotBefore < 0) {
                     continue;
                 }
-                Heartbeat beat = heartbeat;
-                beat.begin(ticker.nanoTime());
                 try {
                     claimOnce(connection);
                     backoff.succeeded();
                     succeededTurn.run();
                 } catch (RuntimeException | Error e) {
                     backOff(e);
-                } finally {
-                    beat.end();
                 }
             }
         }
@@ -182,7 +178,14 @@ final class ClaimLoop {
             // A claim that filled its limit may have left due work behind; so may a queue with no free slot.
             boolean filled = false;
             for (ClaimSizing.Target target : round.targets()) {
-                filled |= claim(connection, target, List.copyOf(pausedNow));
+                // Each claim is a beat of its own: a turn that goes on claiming through a backlog is busy, not stuck.
+                Heartbeat beat = heartbeat;
+                beat.begin(ticker.nanoTime());
+                try {
+                    filled |= claim(connection, target, List.copyOf(pausedNow));
+                } finally {
+                    beat.end();
+                }
             }
             backlog = filled || round.full();
             if (!filled || round(paused.get()).targets().isEmpty()) {

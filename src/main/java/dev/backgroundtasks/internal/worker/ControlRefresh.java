@@ -74,19 +74,22 @@ final class ControlRefresh {
     /**
      * Stores the last progress each running task reported since the previous turn, in one statement;
      * on the refresh timer, so a task's own thread never waits for it. A report that fails to store
-     * is dropped (the next report replaces it anyway).
+     * is kept for the next turn.
      */
     void storeProgress() {
+        Map<Execution, TaskProgress> taken = new HashMap<>();
         Map<TaskEntity, TaskProgress> reports = new HashMap<>();
         for (Execution execution : slots.all()) {
             TaskProgress report = execution.takeProgress();
             if (report != null) {
+                taken.put(execution, report);
                 reports.put(execution.task, report);
             }
         }
         try {
             storeProgress.accept(reports);
         } catch (RuntimeException e) {
+            taken.forEach(Execution::keepProgress); // stored at the next turn, unless replaced
             failureLog.failed("could not store the progress of running tasks", e);
         }
     }

@@ -195,4 +195,9 @@ final class Execution implements TaskContext {
     TaskProgress takeProgress() {
         return unstoredProgress.getAndSet(null);
     }
+
+    /** Gives back a report that could not be stored, unless the task has reported again since. */
+    void keepProgress(TaskProgress report) {
+        unstoredProgress.compareAndSet(null, report);
+    }
 }

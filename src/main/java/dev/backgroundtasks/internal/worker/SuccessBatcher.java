@@ -159,8 +159,15 @@ public class SuccessBatcher {
                 pending.awaitClose(wait);
             }
         }
-        report(batch, archived, refused, true);
-        afterWrite.run();
+        // Observers of the outcomes run here: one that hangs holds up every later batch, so it counts as a stuck write.
+        Heartbeat beat = stats.successBatcher();
+        beat.begin(ticker.nanoTime());
+        try {
+            report(batch, archived, refused, true);
+            afterWrite.run();
+        } finally {
+            beat.end();
+        }
     }
 
     /** Archives one batch at once on a connection from the pool (before start, after stop). */

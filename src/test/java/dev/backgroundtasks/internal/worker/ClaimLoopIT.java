@@ -214,7 +214,7 @@ class ClaimLoopIT {
     }
 
     /**
-     * S6, the review's case: two slots, a backlog of 20 runs of a capped task (cap 2, priority -10)
+     * Two slots, a backlog of 20 runs of a capped task (cap 2, priority -10)
      * running, then one uncapped task of priority 10: it starts before the third capped run. And with
      * four slots, an uncapped run of 10 keeps its slot while capped runs of -10 go ahead of uncapped
      * ones of -20.

@@ -141,6 +141,12 @@ class ExecutionTest {
         assertTrue(refused.getMessage().contains("1.5"), refused.getMessage());
         assertThrows(IllegalArgumentException.class, () -> execution.progress(Double.NaN, null));
         execution.progress(1, null);
-        assertNull(execution.takeProgress().message());
+        TaskProgress unstored = execution.takeProgress();
+        assertNull(unstored.message());
+        execution.keepProgress(unstored); // its write failed: stored at the next turn
+        assertEquals(unstored, execution.takeProgress());
+        execution.progress(0.75, "newer");
+        execution.keepProgress(unstored); // a failed write never replaces a newer report
+        assertEquals("newer", execution.takeProgress().message());
     }
 }

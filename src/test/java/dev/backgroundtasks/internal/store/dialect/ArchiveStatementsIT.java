@@ -57,7 +57,7 @@ class ArchiveStatementsIT {
     }
 
     /**
-     * The review's sequence on MariaDB: a rescuer locks and releases a claimed row without
+     * The sequence on MariaDB: a rescuer locks and releases a claimed row without
      * committing; the archive of the same row runs meanwhile; the rescuer commits. Before the
      * archive locked its rows first, its copy read the row unlocked and both the archive row and the
      * released row remained.

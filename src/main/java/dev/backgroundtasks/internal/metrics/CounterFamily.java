@@ -27,12 +27,6 @@ final class CounterFamily {
         values.computeIfAbsent(List.of(labelValues), k -> new LongAdder()).add(n);
     }
 
-    /** The count for these label values, 0 when never counted. */
-    long get(String... labelValues) {
-        LongAdder value = values.get(List.of(labelValues));
-        return value == null ? 0 : value.sum();
-    }
-
     void write(PrometheusText out) {
         out.family(name, help, "counter");
         Map<String, Map.Entry<List<String>, LongAdder>> sorted = new TreeMap<>();

@@ -7,13 +7,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,9 +51,9 @@ class ArchivePrunerIT {
         ArchivePruner.Pruned pruned = new ArchivePruner(new Database(db.dataSource()), settings).pruneOnce(NOW).orElseThrow();
         assertEquals(Map.of(Outcome.SUCCEEDED, 25, Outcome.FAILED, 5, Outcome.CANCELLED, 2), pruned.rows());
         assertEquals(3 + 1 + 1, pruned.statements(), "batches of at most 10: 10, 10, 5 succeeded; 5 failed; 2 cancelled");
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(26L, 27L, 28L, 29L, 30L, 31L), ids(s, "SELECT id FROM background_task_completed ORDER BY id"));
-            assertEquals(List.of(100L, 101L, 102L, 103L, 104L), ids(s, "SELECT id FROM background_task ORDER BY id"));
+        try (Connection c = db.connect()) {
+            assertEquals(List.of(26L, 27L, 28L, 29L, 30L, 31L), ScratchDatabase.longs(c, "SELECT id FROM background_task_completed ORDER BY id"));
+            assertEquals(List.of(100L, 101L, 102L, 103L, 104L), ScratchDatabase.longs(c, "SELECT id FROM background_task ORDER BY id"));
         }
 
         // Failed tasks kept for ever; the others as before.
@@ -67,8 +64,8 @@ class ArchivePrunerIT {
         PruneSettings keepFailed = new PruneSettings(Optional.of(Duration.ofDays(7)), Optional.empty(),
                 Optional.of(Duration.ofDays(7)), Duration.ofMinutes(10), 10);
         assertEquals(1, new ArchivePruner(new Database(db.dataSource()), keepFailed).pruneOnce(NOW).orElseThrow().total());
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(201L, 202L, 203L, 204L), ids(s, "SELECT id FROM background_task_completed WHERE id > 100 ORDER BY id"));
+        try (Connection c = db.connect()) {
+            assertEquals(List.of(201L, 202L, 203L, 204L), ScratchDatabase.longs(c, "SELECT id FROM background_task_completed WHERE id > 100 ORDER BY id"));
         }
     }
 
@@ -101,15 +98,5 @@ class ArchivePrunerIT {
 
     private static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static List<Long> ids(Statement s, String sql) throws Exception {
-        List<Long> ids = new ArrayList<>();
-        try (ResultSet rows = s.executeQuery(sql)) {
-            while (rows.next()) {
-                ids.add(rows.getLong(1));
-            }
-        }
-        return ids;
     }
 }

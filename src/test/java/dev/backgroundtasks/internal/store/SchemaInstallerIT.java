@@ -9,8 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -90,10 +88,10 @@ class SchemaInstallerIT {
         new SchemaInstaller(database, new SchemaSettings(false)).prepare(); // complete: passes
 
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
-            assertEquals(40, ints(s, "SELECT COUNT(*) FROM background_task").get(0));
-            assertEquals(List.of(4, 8, 12, 16, 20, 24, 28, 32, 36, 40),
-                    ints(s, "SELECT id FROM background_task WHERE paused = TRUE ORDER BY id"), "the paused queue's rows");
+            assertEquals(List.of(1L, 2L, 3L, 4L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(40L, ScratchDatabase.longs(c, "SELECT COUNT(*) FROM background_task").get(0));
+            assertEquals(List.of(4L, 8L, 12L, 16L, 20L, 24L, 28L, 32L, 36L, 40L),
+                    ScratchDatabase.longs(c, "SELECT id FROM background_task WHERE paused = TRUE ORDER BY id"), "the paused queue's rows");
             // Every due row of the running queue is claimed; the paused queue's, the running one and those due tomorrow stay.
             ClaimRequest claim = new ClaimRequest("node-new", now, 60_000, 100, null, List.of("reports"), null, List.of("plain"),
                     false, null);
@@ -136,7 +134,7 @@ class SchemaInstallerIT {
             two.shutdownNow();
         }
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1L, 2L, 3L, 4L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
         }
     }
 
@@ -169,20 +167,10 @@ class SchemaInstallerIT {
                 .migrate();
         new SchemaInstaller(database, new SchemaSettings(false)).prepare();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_task_schema ORDER BY version"));
-            assertEquals(List.of(1, 2, 3, 4), ints(s, "SELECT version FROM background_tasks_flyway_history "
+            assertEquals(List.of(1L, 2L, 3L, 4L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1L, 2L, 3L, 4L), ScratchDatabase.longs(c, "SELECT version FROM background_tasks_flyway_history "
                     + "WHERE success AND version <> '0' ORDER BY installed_rank"));
         }
-    }
-
-    private static List<Integer> ints(Statement s, String sql) throws SQLException {
-        List<Integer> values = new ArrayList<>();
-        try (ResultSet rows = s.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getInt(1));
-            }
-        }
-        return values;
     }
 
     @ParameterizedTest

@@ -111,6 +111,17 @@ public record ScratchDatabase(String name, String url, String user, String passw
         }
     }
 
+    /** The first column of every row {@code sql} reads, as numbers. */
+    public static List<Long> longs(Connection c, String sql) throws SQLException {
+        List<Long> values = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getLong(1));
+            }
+        }
+        return values;
+    }
+
     /** Drops the library's tables and creates them again from the dialect's schema scripts, in order. */
     public void recreateTables(Connection c) throws Exception {
         try (Statement s = c.createStatement()) {

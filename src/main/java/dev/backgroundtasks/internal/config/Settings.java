@@ -19,7 +19,8 @@ public class Settings {
     private record All(ConfigReader reader, NodeSettings node, ClaimSettings claim, LeaseSettings lease,
                        ArchiveSettings archive, ControlSettings control, ResourceSettings resources,
                        SchemaSettings schema, TaskDefaults taskDefaults, RetrySettings retry,
-                       PruneSettings prune, MetricsSettings metrics, HealthSettings health) {
+                       PruneSettings prune, MetricsSettings metrics, HealthSettings health,
+                       TracingSettings tracing) {
     }
 
     private volatile All all;
@@ -40,7 +41,8 @@ public class Settings {
                     a = new All(r, NodeSettings.read(r), ClaimSettings.read(r), LeaseSettings.read(r),
                             ArchiveSettings.read(r), ControlSettings.read(r), ResourceSettings.read(r),
                             SchemaSettings.read(r), TaskDefaults.read(r), RetrySettings.read(r),
-                            PruneSettings.read(r), MetricsSettings.read(r), HealthSettings.read(r));
+                            PruneSettings.read(r), MetricsSettings.read(r), HealthSettings.read(r),
+                            TracingSettings.read(r));
                     all = a;
                 }
             }
@@ -81,6 +83,11 @@ public class Settings {
     @Produces
     public MetricsSettings metrics() {
         return all().metrics();
+    }
+
+    @Produces
+    public TracingSettings tracing() {
+        return all().tracing();
     }
 
     @Produces

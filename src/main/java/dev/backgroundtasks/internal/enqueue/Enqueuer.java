@@ -12,6 +12,8 @@ import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import dev.backgroundtasks.internal.task.ArgumentCodec;
 import dev.backgroundtasks.internal.task.Schedule;
 import dev.backgroundtasks.internal.task.TaskDefinition;
+import dev.backgroundtasks.internal.trace.TraceContext;
+import dev.backgroundtasks.internal.trace.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -42,6 +44,9 @@ public class Enqueuer {
 
     @Inject
     NodeMetrics metrics;
+
+    @Inject
+    Tracing tracing;
 
     @Inject
     @Library
@@ -136,6 +141,11 @@ public class Enqueuer {
             row.setSchedule(new Schedule.Every(call.repeatEvery(), call.repeatUntil()).text());
         }
         row.setMaxRunning(task.cap());
+        TraceContext trace = tracing.current();
+        if (trace != null) {
+            row.setTraceParent(trace.parent());
+            row.setTraceState(trace.state());
+        }
         return row;
     }
 
@@ -158,6 +168,8 @@ public class Enqueuer {
         TaskEntity row = prepare(task, TaskOptions.defaults(), new Object[0]);
         String key = CRON_KEY_PREFIX + task.name();
         row.setDedupeKey(key);
+        row.setTraceParent(null); // the schedule enqueues it, not whatever runs the start-up
+        row.setTraceState(null);
         row.setSchedule(task.cron().text());
         row.setRunAt(task.cron().firstAfter(now).orElseThrow(() ->
                 new IllegalStateException("cron task " + task.name() + " has no future time: " + task.cron().text())));

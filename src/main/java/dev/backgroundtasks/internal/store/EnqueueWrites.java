@@ -119,6 +119,8 @@ public class EnqueueWrites {
                 .setParameter(10, task.getDedupeKey())
                 .setParameter(11, task.getSchedule())
                 .setParameter(12, task.getMaxRunning())
+                .setParameter(13, task.getTraceParent())
+                .setParameter(14, task.getTraceState())
                 .executeUpdate();
     }
 

@@ -4,6 +4,7 @@ import dev.backgroundtasks.TaskContext;
 import dev.backgroundtasks.TaskProgress;
 import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.trace.RunSpan;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,8 @@ final class Execution implements TaskContext {
     private static final int RELEASED = 3;
 
     final TaskEntity task;
+    /** The span of the attempt, set and read by the runner's thread only. */
+    RunSpan span = RunSpan.NONE;
     /** The ticker reading when the claim was made: its lease runs from about then. */
     private final long claimedNanos;
     private final AtomicInteger state = new AtomicInteger(CLAIMED);

@@ -4,6 +4,9 @@ import dev.backgroundtasks.TaskOptions;
 import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.metrics.NodeMetrics;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
+import dev.backgroundtasks.internal.trace.RunSpan;
+import dev.backgroundtasks.internal.trace.TraceContext;
+import dev.backgroundtasks.internal.trace.Tracing;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 
 import java.math.BigDecimal;
@@ -45,6 +48,7 @@ final class Runners {
     private final Consumer<Execution> giveBack;
     private final long graceNanos;
     private final NodeMetrics metrics;
+    private final Tracing tracing;
     private final AtomicInteger count = new AtomicInteger();
     private volatile boolean running = true;
 
@@ -53,9 +57,11 @@ final class Runners {
      * @param giveBack gives back a claim that waited past half of {@code grace} for a runner, unstarted, and frees its slot
      */
     Runners(ManagedThreadFactory threads, Slots slots, TaskInvoker invoker, Clock clock, Ticker ticker,
-            BiConsumer<Execution, Attempt> finish, Consumer<Execution> giveBack, Duration grace, NodeMetrics metrics) {
+            BiConsumer<Execution, Attempt> finish, Consumer<Execution> giveBack, Duration grace, NodeMetrics metrics,
+            Tracing tracing) {
         this.giveBack = giveBack;
         this.metrics = metrics;
+        this.tracing = tracing;
         // Half the grace: the other half covers the timeout's check, the interrupt, the outcome's
         // write and the clock's error, all of which must fall within the lease.
         this.graceNanos = grace.toNanos() / 2;
@@ -132,6 +138,9 @@ final class Runners {
         Instant startedAt = clock.instant();
         execution.started(Thread.currentThread(), startedAt, startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         metrics.started(task.getQueue(), task.getTaskName(), Duration.between(task.getRunAt(), startedAt));
+        RunSpan span = tracing.start(task.getTaskName(), task.getQueue(), task.getId(), task.getAttempts(),
+                task.getTraceParent() == null ? null : new TraceContext(task.getTraceParent(), task.getTraceState()));
+        execution.span = span;
         Attempt attempt = execution.isCancellationRequested()
                 ? new Attempt.Cancelled("Cancelled before it started")
                 : invoker.invoke(execution);
@@ -146,9 +155,10 @@ final class Runners {
             attempt = new Attempt.Failed("Task timeout after " + seconds(task.getTimeoutMillis()) + "s", true, null);
         }
         long heldNanos = ticker.nanoTime() - startNanos;
+        boolean last = attempt instanceof Attempt.Failed f && (!f.retryable() || task.getAttempts() >= task.getMaxAttempts());
         metrics.attemptEnded(task.getQueue(), task.getTaskName(), Duration.ofNanos(heldNanos),
-                failureReason(attempt, execution.hasTimedOut()), attempt instanceof Attempt.Failed f
-                        && (!f.retryable() || task.getAttempts() >= task.getMaxAttempts()));
+                failureReason(attempt, execution.hasTimedOut()), last);
+        span.end(outcome(attempt, execution.hasTimedOut(), last), summary(attempt));
         finish.accept(execution, attempt);
         slots.held(heldNanos);
     }
@@ -159,6 +169,29 @@ final class Runners {
             return null;
         }
         return timedOut ? "timeout" : failed.retryAfter() != null ? "retry_requested" : "exception";
+    }
+
+    /** How an attempt ended, as its span says. */
+    static String outcome(Attempt attempt, boolean timedOut, boolean last) {
+        if (attempt instanceof Attempt.Succeeded) {
+            return "succeeded";
+        }
+        if (attempt instanceof Attempt.Cancelled) {
+            return "cancelled";
+        }
+        return (timedOut ? "timed_out" : "failed") + (last ? "" : "_retried");
+    }
+
+    /** The first line of an attempt's error, for its span's status; null when it succeeded. */
+    static String summary(Attempt attempt) {
+        String error = attempt instanceof Attempt.Failed failed ? failed.error()
+                : attempt instanceof Attempt.Cancelled cancelled ? cancelled.error() : null;
+        if (error == null) {
+            return null;
+        }
+        int end = error.indexOf('\n');
+        String line = (end < 0 ? error : error.substring(0, end)).strip();
+        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 
     static String seconds(long millis) {

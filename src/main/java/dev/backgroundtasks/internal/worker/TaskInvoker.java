@@ -84,8 +84,10 @@ public class TaskInvoker {
             Object result = RunScope.run(execution, task, () -> target.method().invoke(target.reference(), args));
             return succeeded(task, result);
         } catch (InvocationTargetException e) {
+            execution.span.failed(e.getCause());
             return failed(task, e.getCause());
         } catch (Exception e) {
+            execution.span.failed(e);
             return failed(task, e);
         } finally {
             release(context);

@@ -9,13 +9,10 @@ import dev.backgroundtasks.internal.config.Ticker;
 import dev.backgroundtasks.internal.enqueue.CancelRequested;
 import dev.backgroundtasks.internal.enqueue.ControlChanged;
 import dev.backgroundtasks.internal.enqueue.TasksCommitted;
-import dev.backgroundtasks.internal.store.ClaimQueries;
 import dev.backgroundtasks.internal.store.Database;
 import dev.backgroundtasks.internal.store.OutcomeWrites;
-import dev.backgroundtasks.internal.store.ControlWrites;
-import dev.backgroundtasks.internal.store.TaskReads;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
-import dev.backgroundtasks.internal.task.TaskRegistry;
+import dev.backgroundtasks.internal.worker.WorkerParts.Parts;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,25 +68,7 @@ public class Worker {
     Database database;
 
     @Inject
-    ClaimQueries claims;
-
-    @Inject
     OutcomeWrites outcomes;
-
-    @Inject
-    TaskReads reads;
-
-    @Inject
-    ControlWrites controlWrites;
-
-    @Inject
-    TaskRegistry registry;
-
-    @Inject
-    TaskInvoker invoker;
-
-    @Inject
-    OutcomeRecorder recorder;
 
     @Inject
     SuccessBatcher batcher;
@@ -102,6 +81,9 @@ public class Worker {
 
     @Inject
     WorkerStats stats;
+
+    @Inject
+    WorkerParts assembly;
 
     @Inject
     @Library
@@ -119,14 +101,6 @@ public class Worker {
     @Library
     Ticker ticker;
 
-    /**
-     * The parts of one start. Kept after a stop: a task still running after the drain stores its
-     * outcome through them when it ends.
-     */
-    private record Parts(Slots slots, ClaimLoop loop, Runners runners, ControlRefresh control, FailureLog failures,
-                         Settlement settlement) {
-    }
-
     private volatile Parts parts;
     private volatile boolean running;
     private Thread loopThread;
@@ -143,26 +117,16 @@ public class Worker {
         if (running) {
             return;
         }
-        Slots slots = new Slots();
-        FailureLog failures = new FailureLog(node.nodeId(), clock);
-        ControlRefresh control = new ControlRefresh(reads, controlWrites::reconcileMarks,
-                reports -> stats.progress().store(reports, clock.instant()), slots, node.nodeId(), this::wake, failures);
-        ClaimScope scope = ClaimScope.of(node.nodeId(), leaseSettings.leaseGrace(), registry.all(), claimSettings.ascending());
-        ClaimLoop loop = new ClaimLoop(claimSettings, scope, claims, slots, batcher::isBackedUp,
-                control::paused, control::capped, scheduler, clock, ticker, failures, START_DELAY);
-        loop.reportTo(stats);
-        stats.countBusySlots(slots::size);
-        Settlement settlement = new Settlement(recorder, stats, slots, loop);
-        Runners runners = new Runners(threads, slots, invoker, clock, ticker, settlement::finish, settlement::giveBack,
-                leaseSettings.leaseGrace(), stats.metrics());
-        TimeoutWatch timeouts = new TimeoutWatch(slots, ticker, settlement::timedOut);
-        Parts p = new Parts(slots, loop, runners, control, failures, settlement);
+        Parts p = assembly.assemble(this::wake);
+        ClaimLoop loop = p.loop();
+        ControlRefresh control = p.control();
+        FailureLog failures = p.failures();
         parts = p;
         running = true;
         stats.working(true);
 
         batcher.start(threads, loop::wake);
-        runners.start(claimSettings.slots());
+        p.runners().start(claimSettings.slots());
         loopThread = threads.newThread(() -> loop.run(database));
         loopThread.setName("background-tasks-poller");
         loopThread.setDaemon(true);
@@ -176,7 +140,7 @@ public class Worker {
                 controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
         AtomicBoolean watch = new AtomicBoolean(true);
         watching = watch;
-        Thread watcher = threads.newThread(() -> timeouts.watch(watch, failures));
+        Thread watcher = threads.newThread(() -> p.timeouts().watch(watch, failures));
         watcher.setName("background-tasks-timeouts");
         watcher.setDaemon(true);
         watcher.start();

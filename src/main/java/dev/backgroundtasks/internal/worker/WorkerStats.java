@@ -1,26 +1,16 @@
 package dev.backgroundtasks.internal.worker;
 
-import dev.backgroundtasks.internal.metrics.NodeMetrics;
-import dev.backgroundtasks.internal.store.ProgressWrites;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 /**
  * Counts this node's worker events that signal trouble, for logs, tests, metrics and health probes
- * (atomic counters and heartbeats, safe from any thread), and hands the worker's parts the metrics and
- * progress writes they report to.
+ * (atomic counters and heartbeats, safe from any thread).
  */
 @ApplicationScoped
 public class WorkerStats {
-
-    @Inject
-    NodeMetrics metrics;
-
-    @Inject
-    ProgressWrites progress;
 
     private final AtomicLong lostClaims = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
@@ -83,16 +73,6 @@ public class WorkerStats {
     /** Slots holding a claimed task now. */
     public int busySlots() {
         return busySlots.getAsInt();
-    }
-
-    /** Where running tasks' progress is stored. */
-    ProgressWrites progress() {
-        return progress;
-    }
-
-    /** The counters and histograms of this node's attempts. */
-    NodeMetrics metrics() {
-        return metrics;
     }
 
     /** Attempts still running when a stop's drain ended: interrupted and left to their leases. */

@@ -92,6 +92,16 @@ class ConfigReaderTest {
 
     /** Two applications in one server (or a container restarted as pid 1) never share a default node id. */
     @Test
+    void tracingLinksByDefaultAndRefusesAnUnknownRelation() {
+        assertEquals(new TracingSettings(true, TracingSettings.Relation.LINK), TracingSettings.read(reader(Map.of())));
+        assertEquals(TracingSettings.Relation.CHILD, TracingSettings.read(reader(Map.of(
+                "background-tasks.tracing.relation", "Child"))).relation());
+        assertEquals("background-tasks.tracing.relation='parent' must be one of link, child, none",
+                assertThrows(IllegalArgumentException.class, () -> TracingSettings.read(reader(Map.of(
+                        "background-tasks.tracing.relation", "parent")))).getMessage());
+    }
+
+    @Test
     void defaultNodeIdsAreUniquePerDeployment() {
         String a = NodeSettings.read(reader(Map.of())).nodeId();
         String b = NodeSettings.read(reader(Map.of())).nodeId();

@@ -192,20 +192,20 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
      * key ({@code reschedule} false) or moves a waiting holder to the new run time, arguments and
      * priority ({@code reschedule} true). Parameters, numbered: 1 id, 2 task name, 3 params, 4 queue,
      * 5 priority, 6 run at, 7 max attempts, 8 timeout (ms), 9 created at, 10 dedupe key, 11 schedule,
-     * 12 max running.
+     * 12 max running, 13 trace parent, 14 trace state.
      */
     String dedupedInsertSql(boolean reschedule);
 
     /** The columns and values every {@link #dedupedInsertSql} inserts. */
     String INSERT_COLUMNS = """
             (id, task_name, params, queue, priority, run_at, attempts, max_attempts, timeout_millis, created_at,
-             dedupe_key, schedule, max_running, cancel_requested)""";
+             dedupe_key, schedule, max_running, cancel_requested, trace_parent, trace_state)""";
 
     /**
      * The values of {@link #INSERT_COLUMNS}, as numbered parameters; the cast gives a null cap its
      * column's type (a JPA provider binds an untyped null as text, which PostgreSQL refuses for a number).
      */
-    String INSERT_VALUES = "(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), FALSE)";
+    String INSERT_VALUES = "(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), FALSE, ?13, ?14)";
 
     /** The payload of a notification that says queues were paused or resumed, or a cancellation requested. */
     String CONTROL = "control";

@@ -596,13 +596,14 @@ public final class PostgresDialect implements Dialect {
     /**
      * Many tasks of one name and option set in one statement: their ids and arguments come as two
      * arrays, everything else once. Parameters: task name, queue, priority, run at, max attempts,
-     * timeout (ms), created at, schedule, max running, ids (an array), arguments (an array).
+     * timeout (ms), created at, schedule, max running, trace parent, trace state, ids (an array),
+     * arguments (an array).
      */
     static final String INSERT_MANY = "INSERT INTO background_task " + INSERT_COLUMNS + """
 
             SELECT n.id, CAST(? AS VARCHAR), n.params, CAST(? AS VARCHAR), CAST(? AS INTEGER), CAST(? AS TIMESTAMP), 0,
                    CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS TIMESTAMP), NULL, CAST(? AS VARCHAR),
-                   CAST(? AS INTEGER), FALSE
+                   CAST(? AS INTEGER), FALSE, CAST(? AS VARCHAR), CAST(? AS VARCHAR)
               FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS n(id, params)""";
 
     /** One statement per thousand tasks, ids read in one round trip: about a tenth of the round trips of a JDBC batch. */

@@ -44,6 +44,8 @@ public final class Rows {
             int maxRunning = rows.getInt("max_running");
             task.setMaxRunning(rows.wasNull() ? null : maxRunning);
             task.setCancelRequested(rows.getBoolean("cancel_requested"));
+            task.setTraceParent(rows.getString("trace_parent"));
+            task.setTraceState(rows.getString("trace_state"));
             tasks.add(task);
         }
         return tasks;

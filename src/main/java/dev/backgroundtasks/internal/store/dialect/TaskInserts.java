@@ -28,7 +28,7 @@ public final class TaskInserts {
 
     /** The plain insert of one task without a dedupe key, batched by databases without array parameters. */
     static final String INSERT = "INSERT INTO background_task " + Dialect.INSERT_COLUMNS
-            + "\nVALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, NULL, ?, ?, FALSE)";
+            + "\nVALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, NULL, ?, ?, FALSE, ?, ?)";
 
     private TaskInserts() {
     }
@@ -87,7 +87,8 @@ public final class TaskInserts {
 
     /**
      * Binds what every row of the batch shares, from the queue on (queue, priority, run at, max
-     * attempts, timeout, created at, schedule, max running) and the task name first when {@code withName};
+     * attempts, timeout, created at, schedule, max running, trace parent, trace state) and the task
+     * name first when {@code withName};
      * returns the next parameter index.
      */
     static int bindShared(PreparedStatement statement, int from, TaskEntity template, boolean withName)
@@ -111,6 +112,13 @@ public final class TaskInserts {
             statement.setNull(i++, Types.INTEGER);
         } else {
             statement.setInt(i++, template.getMaxRunning());
+        }
+        for (String text : new String[]{template.getTraceParent(), template.getTraceState()}) {
+            if (text == null) {
+                statement.setNull(i++, Types.VARCHAR);
+            } else {
+                statement.setString(i++, text);
+            }
         }
         return i;
     }

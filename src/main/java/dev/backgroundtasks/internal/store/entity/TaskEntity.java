@@ -88,6 +88,14 @@ public class TaskEntity {
     @Column(name = "cancel_requested", nullable = false)
     private boolean cancelRequested;
 
+    /** The W3C traceparent of the span active at enqueue, when there was one. */
+    @Column(name = "trace_parent")
+    private String traceParent;
+
+    /** The W3C tracestate that came with {@link #traceParent}, when there was one. */
+    @Column(name = "trace_state")
+    private String traceState;
+
     public Long getId() {
         return id;
     }
@@ -236,9 +244,26 @@ public class TaskEntity {
         this.cancelRequested = cancelRequested;
     }
 
+    public String getTraceParent() {
+        return traceParent;
+    }
+
+    public void setTraceParent(String traceParent) {
+        this.traceParent = traceParent;
+    }
+
+    public String getTraceState() {
+        return traceState;
+    }
+
+    public void setTraceState(String traceState) {
+        this.traceState = traceState;
+    }
+
     /**
      * The next run of this repeating task, due at {@code runAt}: same task, arguments, settings,
-     * schedule and dedupe key, no attempts used. Stored in the transaction that archives this run,
+     * schedule and dedupe key, no attempts used, and no trace context: the worker enqueues it, not
+     * the span that enqueued the first run. Stored in the transaction that archives this run,
      * so the schedule never has two waiting runs, and never none.
      */
     public TaskEntity nextRun(Instant runAt, Instant now) {

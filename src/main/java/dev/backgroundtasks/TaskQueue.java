@@ -108,6 +108,26 @@ public interface TaskQueue {
     void runNow(TaskId id);
 
     /**
+     * Gives a waiting task another priority (-1000..1000, higher first).
+     *
+     * @throws NoSuchTaskException      when no task has this id
+     * @throws TaskStateException       when the task is running or finished
+     * @throws IllegalArgumentException when the priority is out of range
+     */
+    void reprioritize(TaskId id, int priority);
+
+    /**
+     * Deletes a waiting or archived task for good: a waiting task never runs and leaves no archived
+     * outcome (a handle waiting for it fails with {@link NoSuchTaskException}); an archived one leaves
+     * the history. A cron task's waiting run comes back at the application's next start.
+     *
+     * @return the state the task was in: {@link TaskState#PENDING} or its archived outcome
+     * @throws NoSuchTaskException when no task has this id
+     * @throws TaskStateException  when the task is running (cancel it first)
+     */
+    TaskState delete(TaskId id);
+
+    /**
      * Stops every node from starting tasks of {@code queue} until {@link #resume}; tasks already
      * running finish. Takes effect at once on this node, and on the others within
      * {@code background-tasks.worker.refresh-interval} (at once on PostgreSQL). Pausing a paused

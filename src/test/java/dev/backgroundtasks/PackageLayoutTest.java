@@ -27,7 +27,8 @@ class PackageLayoutTest {
     private static final String INTERNAL = ROOT + ".internal";
     private static final List<String> LAYERS = List.of(ROOT, INTERNAL + ".config", INTERNAL + ".task",
             INTERNAL + ".store.entity", INTERNAL + ".store.dialect", INTERNAL + ".store", INTERNAL + ".metrics",
-            INTERNAL + ".trace", INTERNAL + ".enqueue", INTERNAL + ".worker", INTERNAL + ".web", INTERNAL + ".health");
+            INTERNAL + ".trace", INTERNAL + ".enqueue", INTERNAL + ".worker", INTERNAL + ".web", INTERNAL + ".health",
+            INTERNAL + ".admin");
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern USE = Pattern.compile("\\b(dev\\.backgroundtasks(?:\\.[a-z]\\w*)*)\\.[A-Z]");
 

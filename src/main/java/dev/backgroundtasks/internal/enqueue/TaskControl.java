@@ -5,6 +5,7 @@ import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.TaskStateException;
 import dev.backgroundtasks.internal.config.Library;
+import dev.backgroundtasks.internal.config.Limits;
 import dev.backgroundtasks.internal.store.ControlWrites;
 import dev.backgroundtasks.internal.store.TaskReads;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
@@ -107,6 +108,38 @@ public class TaskControl {
             throw new TaskStateException(id, TaskState.RUNNING, "it is already running");
         }
         announcements.tasksDue();
+    }
+
+    /** Gives a waiting task another priority. */
+    @Transactional(value = Transactional.TxType.REQUIRED, dontRollbackOn = {NoSuchTaskException.class, TaskStateException.class})
+    public void reprioritize(TaskId id, int priority) {
+        Limits.checkPriority("priority", priority);
+        TaskEntity row = unfinished(id, "it has finished; only waiting tasks can change priority");
+        if (row.getLockedBy() != null || !writes.reprioritize(id.value(), priority)) {
+            throw new TaskStateException(id, TaskState.RUNNING, "it is already running");
+        }
+        announcements.tasksDue();
+    }
+
+    /**
+     * Deletes a waiting or archived task for good: it does not run, and no outcome is archived.
+     *
+     * @return the state it was deleted in
+     */
+    @Transactional(value = Transactional.TxType.REQUIRED, dontRollbackOn = {NoSuchTaskException.class, TaskStateException.class})
+    public TaskState delete(TaskId id) {
+        TaskEntity row = reads.pending(id);
+        if (row != null) {
+            if (row.getLockedBy() != null || !writes.deleteWaiting(id.value())) {
+                throw new TaskStateException(id, TaskState.RUNNING, "it is running; cancel it first");
+            }
+            return TaskState.PENDING;
+        }
+        CompletedTaskEntity done = reads.archivedRow(id);
+        if (done == null || !writes.deleteArchived(id.value())) {
+            throw new NoSuchTaskException(id);
+        }
+        return TaskReads.state(done);
     }
 
     /** Pauses or resumes a queue for every node. */

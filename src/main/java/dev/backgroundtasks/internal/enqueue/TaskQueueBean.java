@@ -118,6 +118,16 @@ public class TaskQueueBean implements TaskQueue {
     }
 
     @Override
+    public void reprioritize(TaskId id, int priority) {
+        control.reprioritize(Objects.requireNonNull(id, "id"), priority);
+    }
+
+    @Override
+    public TaskState delete(TaskId id) {
+        return control.delete(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
     public void pause(String queue) {
         Limits.checkQueue("queue", Objects.requireNonNull(queue, "queue"));
         control.setPaused(queue, true);

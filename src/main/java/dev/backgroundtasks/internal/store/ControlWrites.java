@@ -37,6 +37,7 @@ public class ControlWrites {
              WHERE id = ?1""";
     static final String DELETE_ARCHIVED = "DELETE FROM background_task_completed WHERE id = ?1";
     static final String RUN_NOW = "UPDATE background_task SET run_at = ?2 WHERE id = ?1 AND locked_by IS NULL";
+    static final String REPRIORITIZE = "UPDATE background_task SET priority = ?2 WHERE id = ?1 AND locked_by IS NULL";
     static final String FOLLOW_SCHEDULE = """
             UPDATE background_task SET schedule = ?2, run_at = ?3
              WHERE dedupe_key = ?1 AND locked_by IS NULL AND schedule <> ?2""";
@@ -128,6 +129,24 @@ public class ControlWrites {
                 .setParameter(3, maxRunning)
                 .executeUpdate();
         em.createNativeQuery(DELETE_ARCHIVED).setParameter(1, id).executeUpdate();
+    }
+
+    /** Gives a waiting task another priority; false when it is claimed (running). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean reprioritize(long id, int priority) {
+        return em.createNativeQuery(REPRIORITIZE).setParameter(1, id).setParameter(2, priority).executeUpdate() == 1;
+    }
+
+    /** Deletes a waiting task; false when it is claimed (running). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean deleteWaiting(long id) {
+        return em.createNativeQuery(DELETE_WAITING).setParameter(1, id).executeUpdate() == 1;
+    }
+
+    /** Deletes an archived task; false when the archive does not hold it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean deleteArchived(long id) {
+        return em.createNativeQuery(DELETE_ARCHIVED).setParameter(1, id).executeUpdate() == 1;
     }
 
     /** Makes a waiting task due at {@code now}; false when it is claimed (running). */

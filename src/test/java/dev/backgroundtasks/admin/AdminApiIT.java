@@ -127,6 +127,8 @@ class AdminApiIT {
         assertEquals(401, get("background-tasks/admin/queues", "admin:wrong").statusCode());
         answered(200, get("background-tasks/admin/queues", VIEWER));
         answered(200, get("background-tasks/admin/tasks", VIEWER));
+        assertEquals("3.0.3", answered(200, get("background-tasks/admin/openapi.json", VIEWER)).getString("openapi"));
+        assertEquals(401, get("background-tasks/admin/openapi.json", null).statusCode());
         assertEquals(403, act("background-tasks/admin/queues/viewer-test/pause", VIEWER, "{}").statusCode());
         assertFalse(paused("viewer-test"));
     }

@@ -123,6 +123,22 @@ public class NoteResource {
         return Response.accepted(Map.of("taskId", task.value())).location(URI.create("tasks/" + task.value())).build();
     }
 
+    /** Exports the note to the outside service in {@code pages} pages (1..1000, 1 by default); answers the task's id. */
+    @POST
+    @Path("{id}/exports")
+    @Transactional
+    public Response export(@PathParam("id") long id, @QueryParam("pages") Integer pages) {
+        if (em.find(Note.class, id) == null) {
+            return error(Response.Status.NOT_FOUND, "No note " + id);
+        }
+        int count = pages == null ? 1 : pages;
+        if (count < 1 || count > 1000) {
+            return error(Response.Status.BAD_REQUEST, "pages must be within 1..1000, got " + count);
+        }
+        TaskId task = tasks.enqueue(NoteExports.EXPORT, id, count);
+        return Response.accepted(Map.of("taskId", task.value())).location(URI.create("tasks/" + task.value())).build();
+    }
+
     static Response error(Response.Status status, String message) {
         return Response.status(status).entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build();
     }

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
@@ -215,6 +216,21 @@ class AdminApiIT {
         assertEquals("due", answered(200, act(path + "/retry", ADMIN, "{}")).getString("state"));
         await().atMost(PROMPTLY).until(() -> List.of("succeeded", "scheduled")
                 .contains(answered(200, get(path, VIEWER)).getString("state")));
+    }
+
+    @Test
+    void theNodesWorkingNowAreListedWithWhatTheyServe() throws Exception {
+        // This server's node, among any other node that works on the test database now.
+        AtomicReference<JsonObject> found = new AtomicReference<>();
+        await().atMost(PROMPTLY).until(() -> {
+            answered(200, get("background-tasks/admin/nodes", VIEWER)).getJsonArray("nodes").stream()
+                    .map(JsonValue::asJsonObject).filter(n -> n.getString("queues").equals("default:4,notes:2"))
+                    .findFirst().ifPresent(found::set);
+            return found.get() != null;
+        });
+        JsonObject node = found.get();
+        assertEquals(6, node.getInt("slots"));
+        assertTrue(node.containsKey("seenAt") && node.containsKey("startedAt") && node.containsKey("holding"), node.toString());
     }
 
     @Test

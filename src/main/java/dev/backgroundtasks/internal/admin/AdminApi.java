@@ -15,7 +15,7 @@ public class AdminApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(QueuesResource.class, TasksResource.class, OpenApiResource.class, AdminGuard.class,
-                AdminErrors.class);
+        return Set.of(QueuesResource.class, TasksResource.class, NodesResource.class, OpenApiResource.class,
+                AdminGuard.class, AdminErrors.class);
     }
 }

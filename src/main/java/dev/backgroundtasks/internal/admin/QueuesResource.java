@@ -3,7 +3,7 @@ package dev.backgroundtasks.internal.admin;
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.internal.config.Library;
 import dev.backgroundtasks.internal.store.QueueView;
-import dev.backgroundtasks.internal.store.TaskListing;
+import dev.backgroundtasks.internal.store.QueueStats;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -26,7 +26,7 @@ import java.util.List;
 public class QueuesResource {
 
     @Inject
-    TaskListing listing;
+    QueueStats stats;
 
     @Inject
     TaskQueue queue;
@@ -45,7 +45,14 @@ public class QueuesResource {
 
     @GET
     public Queues list() {
-        return new Queues(listing.queues(clock.instant()));
+        return new Queues(stats.queues(clock.instant()));
+    }
+
+    /** Tasks archived per minute over the last hour, by outcome, every queue together. */
+    @GET
+    @Path("throughput")
+    public QueueStats.Throughput throughput() {
+        return stats.throughput(clock.instant());
     }
 
     /** Stops every node from starting the queue's tasks; a JSON body ({@code {}}) is required, as for every change. */

@@ -36,7 +36,7 @@ public class SchemaInstaller {
     private static final Logger LOG = Logger.getLogger(SchemaInstaller.class.getName());
     /** The library's tables. */
     static final List<String> TABLES = List.of("background_task", "background_task_completed", "background_task_queue",
-            "background_task_cap", "background_task_schema");
+            "background_task_cap", "background_task_schema", "background_task_node");
 
     @Inject
     Database database;

@@ -24,7 +24,7 @@ public final class SchemaScripts {
      * a release before versioning are version 1 without its record: running it again only adds it.
      */
     static final List<String> SCRIPTS = List.of("V1__tables.sql", "V2__paused_rows.sql", "V3__archive_pruning.sql",
-            "V4__task_progress.sql", "V5__trace_context.sql");
+            "V4__task_progress.sql", "V5__trace_context.sql", "V6__nodes.sql");
     /** The name an index statement of a schema script creates. */
     private static final Pattern INDEX_NAME =
             Pattern.compile("^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)", Pattern.CASE_INSENSITIVE);

@@ -9,24 +9,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TimeZone;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * The read side an operator's console and API use: tasks listed by a filter, newest first, a page
- * at a time (keyset paging on the id, so a page costs the same deep in a million rows as on top),
- * one task in full, and the queues with their depth and recent outcomes. Plain JDBC, the same
- * statements on every database.
+ * The read side an operator's console and API use for tasks: listed by a filter, newest first, a
+ * page at a time (keyset paging on the id, so a page costs the same deep in a million rows as on
+ * top), and one task in full. Plain JDBC, the same statements on every database.
  */
 @ApplicationScoped
 public class TaskListing {
@@ -44,20 +38,10 @@ public class TaskListing {
             SELECT id, task_name, queue, priority, attempts, max_attempts, created_at, run_at, started_at,
                    finished_at, node_id, outcome, SUBSTRING(error, 1, 400) AS error
               FROM background_task_completed""";
-    /** Recent outcomes by queue. Parameters: the start of the last five minutes, of the last hour. */
-    static final String RECENT_OUTCOMES = """
-            SELECT queue, outcome, SUM(CASE WHEN finished_at >= ? THEN 1 ELSE 0 END), COUNT(*)
-              FROM background_task_completed
-             WHERE finished_at >= ?
-             GROUP BY queue, outcome""";
-
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     @Inject
     Database database;
-
-    @Inject
-    TaskReads reads;
 
     TaskListing() {
     }
@@ -194,46 +178,6 @@ public class TaskListing {
         } catch (SQLException e) {
             throw new IllegalStateException("Reading task " + id + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Every queue that has pending rows, is paused, or had tasks finish in the last hour, by name:
-     * its depth, whether it is paused, and its recent outcomes.
-     */
-    public List<QueueView> queues(Instant now) {
-        Map<String, QueueDepth> depths = new TreeMap<>();
-        reads.queueDepths(now).forEach(d -> depths.put(d.queue(), d));
-        Set<String> paused = reads.pausedQueues();
-        Map<String, long[]> recent = new TreeMap<>(); // succeeded hour, failed hour, succeeded 5 min, failed 5 min
-        try (Connection connection = database.connection();
-             PreparedStatement statement = connection.prepareStatement(RECENT_OUTCOMES)) {
-            statement.setObject(1, utc(now.minus(Duration.ofMinutes(5))));
-            statement.setObject(2, utc(now.minus(Duration.ofHours(1))));
-            try (ResultSet r = statement.executeQuery()) {
-                while (r.next()) {
-                    long[] counts = recent.computeIfAbsent(r.getString(1), q -> new long[4]);
-                    String outcome = r.getString(2);
-                    int at = "SUCCEEDED".equals(outcome) ? 0 : "FAILED".equals(outcome) ? 1 : -1;
-                    if (at >= 0) {
-                        counts[at] += r.getLong(4);
-                        counts[at + 2] += r.getLong(3);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading recent outcomes failed: " + e.getMessage(), e);
-        }
-        Set<String> names = new TreeSet<>(depths.keySet());
-        names.addAll(paused);
-        names.addAll(recent.keySet());
-        List<QueueView> queues = new ArrayList<>();
-        for (String name : names) {
-            QueueDepth d = depths.getOrDefault(name, new QueueDepth(name, 0, 0, 0, null));
-            long[] r = recent.getOrDefault(name, new long[4]);
-            queues.add(new QueueView(name, paused.contains(name), d.due(), d.scheduled(), d.running(), d.oldestDue(),
-                    r[0], r[1], r[2], r[3]));
-        }
-        return queues;
     }
 
     /** The first line of an error, shortened for a listing. */

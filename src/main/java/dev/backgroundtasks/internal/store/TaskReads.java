@@ -58,6 +58,14 @@ public class TaskReads {
     @Inject
     Database database;
 
+    TaskReads() {
+    }
+
+    /** For tests of the plain JDBC reads (everything but {@link #find} and the row reads). */
+    public TaskReads(Database database) {
+        this.database = database;
+    }
+
     /**
      * The task as it is now, pending, running or archived. In a transaction even when the caller has
      * none: Payara's non-transactional entity manager failed on the managed executor's threads, where

@@ -10,6 +10,7 @@ import dev.backgroundtasks.internal.enqueue.CancelRequested;
 import dev.backgroundtasks.internal.enqueue.ControlChanged;
 import dev.backgroundtasks.internal.enqueue.TasksCommitted;
 import dev.backgroundtasks.internal.store.Database;
+import dev.backgroundtasks.internal.store.NodeRegistry;
 import dev.backgroundtasks.internal.store.OutcomeWrites;
 import dev.backgroundtasks.internal.store.entity.TaskEntity;
 import dev.backgroundtasks.internal.worker.WorkerParts.Parts;
@@ -86,6 +87,9 @@ public class Worker {
     WorkerParts assembly;
 
     @Inject
+    NodeRegistry nodes;
+
+    @Inject
     @Library
     ManagedScheduledExecutorService scheduler;
 
@@ -138,6 +142,8 @@ public class Worker {
                 leaseSettings.rescueInterval().toMillis(), TimeUnit.MILLISECONDS));
         timers.add(scheduler.scheduleWithFixedDelay(() -> refresh(true), START_DELAY.toMillis(),
                 controlSettings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS));
+        timers.add(scheduler.scheduleWithFixedDelay(this::beat, START_DELAY.toMillis(), NodeRegistry.BEAT.toMillis(),
+                TimeUnit.MILLISECONDS));
         AtomicBoolean watch = new AtomicBoolean(true);
         watching = watch;
         Thread watcher = threads.newThread(() -> p.timeouts().watch(watch, failures));
@@ -178,6 +184,12 @@ public class Worker {
         // left to its lease.
         p.slots().all().forEach(Execution::interrupt);
         batcher.stop();
+        try {
+            nodes.leave(node.nodeId());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not remove this node's row; it drops out of the node list within "
+                    + NodeRegistry.GONE_AFTER, e);
+        }
         List<Long> left = p.slots().ids();
         stats.abandoned(left.size());
         LOG.info(() -> "background-tasks worker stopped on node " + node.nodeId() + ": " + released
@@ -218,6 +230,17 @@ public class Worker {
         if (p != null) {
             p.slots().cancel(request.taskId());
             p.loop().wake();
+        }
+    }
+
+    /** Writes this node's row for operators: what it serves, its slots and how many are busy. */
+    private void beat() {
+        try {
+            nodes.beat(node.nodeId(), claimSettings.servesEveryQueue() ? "every queue"
+                    : claimSettings.queues().entrySet().stream().map(q -> q.getKey() + ":" + q.getValue())
+                    .collect(java.util.stream.Collectors.joining(",")), claimSettings.slots(), stats.busySlots());
+        } catch (RuntimeException e) {
+            parts.failures().failed("could not write this node's row", e);
         }
     }
 

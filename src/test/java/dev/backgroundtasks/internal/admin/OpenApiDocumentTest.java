@@ -23,7 +23,7 @@ class OpenApiDocumentTest {
     @Test
     void theDocumentNamesEveryOperationOfTheResourcesAndNoOther() throws Exception {
         Set<String> inCode = new TreeSet<>();
-        for (Class<?> resource : List.of(QueuesResource.class, TasksResource.class, OpenApiResource.class)) {
+        for (Class<?> resource : List.of(QueuesResource.class, TasksResource.class, NodesResource.class, OpenApiResource.class)) {
             String root = resource.getAnnotation(Path.class).value().replaceFirst("^admin", "");
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "get" : method.isAnnotationPresent(POST.class) ? "post" : null;

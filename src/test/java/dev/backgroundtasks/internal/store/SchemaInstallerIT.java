@@ -81,14 +81,14 @@ class SchemaInstallerIT {
         Database database = new Database(db.dataSource());
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> new SchemaInstaller(database, new SchemaSettings(false)).prepare());
-        assertTrue(refused.getMessage().contains("needs schema version 5 and the database has no recorded version")
+        assertTrue(refused.getMessage().contains("needs schema version 6 and the database has no recorded version")
                 && refused.getMessage().contains(scripts.toString()), refused.getMessage());
 
         new SchemaInstaller(database, new SchemaSettings(true)).prepare();
         new SchemaInstaller(database, new SchemaSettings(false)).prepare(); // complete: passes
 
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
             assertEquals(40L, ScratchDatabase.longs(c, "SELECT COUNT(*) FROM background_task").get(0));
             assertEquals(List.of(4L, 8L, 12L, 16L, 20L, 24L, 28L, 32L, 36L, 40L),
                     ScratchDatabase.longs(c, "SELECT id FROM background_task WHERE paused = TRUE ORDER BY id"), "the paused queue's rows");
@@ -134,7 +134,7 @@ class SchemaInstallerIT {
             two.shutdownNow();
         }
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
         }
     }
 
@@ -167,8 +167,8 @@ class SchemaInstallerIT {
                 .migrate();
         new SchemaInstaller(database, new SchemaSettings(false)).prepare();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ScratchDatabase.longs(c, "SELECT version FROM background_tasks_flyway_history "
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), ScratchDatabase.longs(c, "SELECT version FROM background_task_schema ORDER BY version"));
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), ScratchDatabase.longs(c, "SELECT version FROM background_tasks_flyway_history "
                     + "WHERE success AND version <> '0' ORDER BY installed_rank"));
         }
     }

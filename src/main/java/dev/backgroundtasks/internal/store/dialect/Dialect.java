@@ -182,6 +182,19 @@ public sealed interface Dialect permits PostgresDialect, LockingDialect {
     }
 
     /**
+     * Archived tasks per minute and outcome since a time, for the console's chart. Columns: the
+     * minute (a timestamp), the outcome, the count. Parameter: since. The minute is truncated with
+     * standard functions where the database has them ({@code DATE_TRUNC} on PostgreSQL and H2).
+     */
+    default String outcomesPerMinuteSql() {
+        return """
+                SELECT DATE_TRUNC('MINUTE', finished_at) AS minute_start, outcome, COUNT(*)
+                  FROM background_task_completed
+                 WHERE finished_at >= ?
+                 GROUP BY DATE_TRUNC('MINUTE', finished_at), outcome""";
+    }
+
+    /**
      * The statement that reads the database's clock, in whole microseconds since the epoch, rounded
      * down: the one clock every node's leases and due times are read on.
      */

@@ -40,6 +40,17 @@ public final class MariaDbDialect extends LockingDialect {
         named(connection, "RELEASE_LOCK", "background_tasks_prune", null);
     }
 
+    /** MariaDB has no DATE_TRUNC: whole minutes since the epoch, back to a time. */
+    @Override
+    public String outcomesPerMinuteSql() {
+        return """
+                SELECT TIMESTAMPADD(MINUTE, TIMESTAMPDIFF(MINUTE, '1970-01-01 00:00:00', finished_at),
+                                    '1970-01-01 00:00:00') AS minute_start, outcome, COUNT(*)
+                  FROM background_task_completed
+                 WHERE finished_at >= ?
+                 GROUP BY 1, outcome""";
+    }
+
     /** MariaDB's ORDER BY and LIMIT on DELETE itself: it takes no LIMIT in an IN subquery. */
     @Override
     public String pruneSql() {

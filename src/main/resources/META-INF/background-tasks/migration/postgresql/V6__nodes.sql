@@ -1,0 +1,16 @@
+-- background-tasks schema version 6 for PostgreSQL: the nodes that work, for operators.
+-- Each node whose worker runs writes its row every ten seconds (what it serves, its slots and how
+-- many are busy) and removes it when it stops; the console lists the rows seen lately. Safe to run again.
+
+CREATE TABLE IF NOT EXISTS background_task_node (
+    node_id    VARCHAR(100)  PRIMARY KEY,
+    started_at TIMESTAMP NOT NULL,
+    seen_at    TIMESTAMP NOT NULL,
+    queues     VARCHAR(2000) NOT NULL,
+    slots      INTEGER       NOT NULL,
+    busy       INTEGER       NOT NULL
+);
+
+INSERT INTO background_task_schema (version, description, installed_at)
+SELECT 6, 'nodes', CAST(NOW() AT TIME ZONE 'UTC' AS TIMESTAMP)
+ WHERE NOT EXISTS (SELECT 1 FROM background_task_schema WHERE version = 6);

@@ -114,7 +114,9 @@ public interface TaskQueue {
      * @throws TaskStateException       when the task is running or finished
      * @throws IllegalArgumentException when the priority is out of range
      */
-    void reprioritize(TaskId id, int priority);
+    default void reprioritize(TaskId id, int priority) {
+        throw new UnsupportedOperationException("reprioritize");
+    }
 
     /**
      * Deletes a waiting or archived task for good: a waiting task never runs and leaves no archived
@@ -125,7 +127,9 @@ public interface TaskQueue {
      * @throws NoSuchTaskException when no task has this id
      * @throws TaskStateException  when the task is running (cancel it first)
      */
-    TaskState delete(TaskId id);
+    default TaskState delete(TaskId id) {
+        throw new UnsupportedOperationException("delete");
+    }
 
     /**
      * Stops every node from starting tasks of {@code queue} until {@link #resume}; tasks already

@@ -50,10 +50,11 @@ class QueueBenchmark {
     /**
      * Which parts to run, for iterating on one of them: env, claim, dbscheduler, c8, c32; write (the
      * writing tasks, on each side that runs), batch (batch enqueue, on each side that runs), heap (a
-     * node draining a large backlog with a small heap), mariadb (drain, pickup and claim cost on MariaDB).
+     * node draining a large backlog with a small heap), mariadb (drain, pickup and claim cost on MariaDB),
+     * console (the console's and admin API's reads next to a million archived tasks).
      */
     private static final List<String> PARTS = List.of(System.getProperty("bench.parts",
-            "env,claim,dbscheduler,c8,c32,write,batch,heap,mariadb").split(","));
+            "env,claim,dbscheduler,c8,c32,write,batch,heap,mariadb,console").split(","));
     /** The heap of the node that drains the large backlog. */
     private static final String HEAP_NODE_XMX = System.getProperty("bench.heap-xmx", "256m");
     /** Tasks a node may claim ahead of its free slots, as a multiple of its slots (worker.claim-ahead); 0 for the default, none. */
@@ -142,6 +143,9 @@ class QueueBenchmark {
         }
         if (PARTS.contains("mariadb")) {
             mariaDb(war, dir);
+        }
+        if (PARTS.contains("console")) {
+            consolePages();
         }
         report(dir);
     }
@@ -384,6 +388,17 @@ class QueueBenchmark {
     }
 
     // ---- claim cost ----------------------------------------------------------------------------
+
+    /** The console's and admin API's reads next to a million archived tasks; the target is under 200 ms each. */
+    private void consolePages() throws Exception {
+        for (Map.Entry<String, Stats> page : ConsolePages.measure().entrySet()) {
+            Stats stats = page.getValue();
+            results.put("console." + page.getKey().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"), stats);
+            table.add(new String[] {"console, " + ConsolePages.ARCHIVED + " archived and " + ConsolePages.PENDING
+                    + " pending: " + page.getKey(), String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f, max %.1f",
+                    stats.p50(), stats.p95(), stats.max()), stats.p95() < 200 ? "under 200 ms" : "over 200 ms"});
+        }
+    }
 
     private void claimCost() throws Exception {
         claimCosts("", "claim.", ClaimCost.measure());

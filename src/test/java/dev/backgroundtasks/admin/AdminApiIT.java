@@ -128,6 +128,7 @@ class AdminApiIT {
         assertEquals(401, get("background-tasks/admin/queues", "admin:wrong").statusCode());
         answered(200, get("background-tasks/admin/queues", VIEWER));
         answered(200, get("background-tasks/admin/tasks", VIEWER));
+        assertEquals(60, answered(200, get("background-tasks/admin/queues/throughput", VIEWER)).getJsonArray("minutes").size());
         assertEquals("3.0.3", answered(200, get("background-tasks/admin/openapi.json", VIEWER)).getString("openapi"));
         assertEquals(401, get("background-tasks/admin/openapi.json", null).statusCode());
         assertEquals(403, act("background-tasks/admin/queues/viewer-test/pause", VIEWER, "{}").statusCode());
@@ -263,7 +264,7 @@ class AdminApiIT {
     }
 
     @Test
-    void aWaitingTaskChangesPriorityAndIsDeletedThroughTheApi() throws Exception {
+    void aWaitingTaskChangesPriorityRunsNowAndIsDeletedThroughTheApi() throws Exception {
         long note = note("A note whose reminder goes away");
         long task = json(http.send(at("api/notes/" + note + "/reminders?every=PT1H", null)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()))
@@ -274,10 +275,19 @@ class AdminApiIT {
         assertTrue(answered(400, act(path + "/priority", ADMIN, "{\"priority\": 5000}")).getString("detail")
                 .contains("5000"));
         answered(400, act(path + "/priority", ADMIN, "{\"priority\": \"high\"}"));
+        answered(400, act(path + "/priority", ADMIN, "{\"priority\": 4294967303}"));
+        assertEquals(7, answered(200, get(path, VIEWER)).getInt("priority"));
 
-        answered(200, act(path + "/delete", ADMIN, "{}"));
-        answered(404, get(path, VIEWER));
-        answered(404, act(path + "/delete", ADMIN, "{}"));
+        answered(200, act(path + "/run-now", ADMIN, "{}"));
+        await().atMost(PROMPTLY).until(() -> answered(200, get(path, VIEWER)).getString("state").equals("succeeded"));
+
+        long next = json(http.send(at("api/notes/" + note + "/reminders?every=PT1H", null)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()))
+                .getJsonNumber("taskId").longValue();
+        String nextPath = "background-tasks/admin/tasks/" + next;
+        answered(200, act(nextPath + "/delete", ADMIN, "{}"));
+        answered(404, get(nextPath, VIEWER));
+        answered(404, act(nextPath + "/delete", ADMIN, "{}"));
     }
 
     @Test
@@ -288,11 +298,11 @@ class AdminApiIT {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM background_task WHERE task_name LIKE 'bulk.%'");
             s.executeUpdate("DELETE FROM background_task_completed WHERE task_name LIKE 'bulk.%'");
-            // 10,000 failed tasks of one name, beside failed tasks of another name and succeeded ones of the same.
+            // 10,000 failed tasks of one name, beside 100 succeeded ones of the same name and 100 failed of another.
             s.executeUpdate("""
                     INSERT INTO background_task_completed (id, task_name, params, queue, priority, run_at, attempts,
                            max_attempts, timeout_millis, created_at, outcome, error, finished_at)
-                    SELECT -2000000 - n, CASE WHEN n <= 10000 THEN 'bulk.target' ELSE 'bulk.other' END, '[]',
+                    SELECT -2000000 - n, CASE WHEN n <= 10100 THEN 'bulk.target' ELSE 'bulk.other' END, '[]',
                            'bulk', 0, TIMESTAMP '2026-01-01 00:00:00', 3, 3, 60000, TIMESTAMP '2026-01-01 00:00:00',
                            CASE WHEN n > 10000 AND n <= 10100 THEN 'SUCCEEDED' ELSE 'FAILED' END, 'boom',
                            TIMESTAMP '2026-01-01 00:00:00'
@@ -300,17 +310,25 @@ class AdminApiIT {
         }
         try {
             String body = "{\"filter\": {\"state\": \"failed\", \"task\": \"bulk.target\"}}";
+            // A filter that names nothing it knows, or names it with no value, is refused: never every task.
+            answered(400, act("background-tasks/admin/tasks/bulk/delete", ADMIN, "{\"filter\": {\"states\": \"failed\"}}"));
+            answered(400, act("background-tasks/admin/tasks/bulk/delete", ADMIN, "{\"filter\": {\"text\": \"\"}}"));
+            answered(400, act("background-tasks/admin/tasks/bulk/delete", ADMIN, "{\"filter\": {\"state\": null}}"));
+            assertEquals(10100, db.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'bulk.target'"));
+
             JsonObject outcome = answered(200, act("background-tasks/admin/tasks/bulk/retry", ADMIN, body));
+            assertEquals(10000, outcome.getJsonNumber("matched").longValue(), outcome.toString());
             assertEquals(10000, outcome.getJsonNumber("touched").longValue(), outcome.toString());
             assertEquals(0, outcome.getJsonNumber("skipped").longValue(), outcome.toString());
             assertEquals(10000, db.number("SELECT COUNT(*) FROM background_task WHERE task_name = 'bulk.target'"));
-            assertEquals(0, db.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'bulk.target'"));
+            assertEquals(100, db.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'bulk.target'"),
+                    "the succeeded ones of the same name stay archived");
             assertEquals(0, db.number("SELECT COUNT(*) FROM background_task WHERE task_name = 'bulk.other'"));
-            assertEquals(200, db.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'bulk.other'"));
+            assertEquals(100, db.number("SELECT COUNT(*) FROM background_task_completed WHERE task_name = 'bulk.other'"));
 
             answered(400, act("background-tasks/admin/tasks/bulk/retry", ADMIN, "{}"));
             answered(400, act("background-tasks/admin/tasks/bulk/explode", ADMIN, body));
-            assertEquals(10000, answered(200, act("background-tasks/admin/tasks/bulk/delete", ADMIN,
+            assertEquals(10100, answered(200, act("background-tasks/admin/tasks/bulk/delete", ADMIN,
                     "{\"filter\": {\"task\": \"bulk.target\"}}")).getJsonNumber("touched").longValue());
         } finally {
             try (Connection c = db.connect(); Statement s = c.createStatement()) {

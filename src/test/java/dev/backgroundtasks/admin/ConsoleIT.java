@@ -75,7 +75,7 @@ class ConsoleIT {
         Files.createDirectories(SCREENSHOTS);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-        // What this machine's closed network needs: no background connections, no sandbox as root.
+        // What a machine without access to the internet needs: no background connections; no sandbox as root.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1400,1000");

@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One action over every task a filter matches, done on the server a batch at a time: a page of
@@ -25,6 +27,8 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class BulkActions {
+
+    private static final Logger LOG = Logger.getLogger(BulkActions.class.getName());
 
     /** Tasks acted on per transaction. */
     static final int BATCH = 500;
@@ -57,8 +61,12 @@ public class BulkActions {
         }
     }
 
-    /** How a bulk action went: tasks the filter matched, those acted on, those skipped because their state changed. */
-    public record Outcome(String action, long matched, long touched, long skipped) {
+    /**
+     * How a bulk action went: tasks the filter matched, those acted on, those skipped because their
+     * state changed, and, when a batch failed, why: that batch was rolled back and the action stopped
+     * there (the batches before it stay done).
+     */
+    public record Outcome(String action, long matched, long touched, long skipped, String stoppedBy) {
     }
 
     /** Applies {@code action} (with {@code priority} for {@link Action#PRIORITY}) to every task {@code filter} matches. */
@@ -78,11 +86,22 @@ public class BulkActions {
             if (page.tasks().isEmpty()) {
                 break;
             }
+            int done;
+            try {
+                done = self.batch(page.tasks(), act);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A bulk " + action + " stopped after " + touched + " tasks", e);
+                return new Outcome(name(action), matched, touched, matched - touched, String.valueOf(e.getMessage()));
+            }
             matched += page.tasks().size();
-            touched += self.batch(page.tasks(), act);
+            touched += done;
             before = page.tasks().get(page.tasks().size() - 1).id();
         }
-        return new Outcome(action.name().toLowerCase(Locale.ROOT).replace('_', '-'), matched, touched, matched - touched);
+        return new Outcome(name(action), matched, touched, matched - touched, null);
+    }
+
+    private static String name(Action action) {
+        return action.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Acts on one batch in one transaction; answers how many tasks it acted on. */

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /** Tasks: listed by a filter a page at a time, one in full, and the actions on one. */
 @Path("admin/tasks")
@@ -35,6 +36,8 @@ import java.time.format.DateTimeParseException;
 public class TasksResource {
 
     static final int PAGE_DEFAULT = 50;
+    /** What a bulk action's filter may name: the listing's parameters. */
+    static final List<String> FILTER_KEYS = List.of("state", "queue", "task", "from", "to", "text");
 
     @Inject
     TaskListing listing;
@@ -67,7 +70,7 @@ public class TasksResource {
                                      @QueryParam("before") String before, @QueryParam("limit") String limit) {
         TaskFilter filter = filter(state, queueName, task, from, to, text);
         return listing.list(filter, blank(before) ? null : number("before", before),
-                blank(limit) ? PAGE_DEFAULT : (int) number("limit", limit), clock.instant());
+                blank(limit) ? PAGE_DEFAULT : page(limit), clock.instant());
     }
 
     @GET
@@ -127,12 +130,22 @@ public class TasksResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public BulkActions.Outcome bulk(@PathParam("action") String action, JsonObject body) {
         BulkActions.Action parsed = BulkActions.Action.parse(action);
-        JsonObject filter = body == null ? null : body.getJsonObject("filter");
-        if (filter == null || filter.isEmpty()) {
+        JsonValue given = body == null ? null : body.get("filter");
+        if (!(given instanceof JsonObject filter)) {
             throw new IllegalArgumentException("A bulk action needs a filter naming the tasks: {\"filter\": {\"state\": \"failed\", ...}}");
+        }
+        for (String key : filter.keySet()) {
+            if (!FILTER_KEYS.contains(key)) {
+                throw new IllegalArgumentException("filter." + key + " is not a filter; a filter takes " + FILTER_KEYS);
+            }
         }
         TaskFilter parsedFilter = filter(text(filter, "state"), text(filter, "queue"), text(filter, "task"),
                 text(filter, "from"), text(filter, "to"), text(filter, "text"));
+        if (parsedFilter.equals(TaskFilter.any())) {
+            // Never every task by accident: a blank or null value filters nothing.
+            throw new IllegalArgumentException("A bulk action's filter must name at least one of " + FILTER_KEYS
+                    + " with a value, got " + filter);
+        }
         return bulk.apply(parsed, parsedFilter, parsed == BulkActions.Action.PRIORITY ? priority(body) : null);
     }
 
@@ -167,7 +180,11 @@ public class TasksResource {
         if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
             throw new IllegalArgumentException("The body must give a whole number priority: {\"priority\": 5}, got " + body);
         }
-        return number.intValue();
+        try {
+            return number.intValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("priority " + number + " is not within -1000..1000", e);
+        }
     }
 
     private static boolean blank(String value) {
@@ -187,6 +204,14 @@ public class TasksResource {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(name + " '" + value + "' is not an ISO-8601 instant such as 2026-12-01T10:15:30Z", e);
         }
+    }
+
+    private static int page(String limit) {
+        long value = number("limit", limit);
+        if (value < 1 || value > TaskListing.MAX_PAGE) {
+            throw new IllegalArgumentException("limit " + limit.trim() + " is not within 1.." + TaskListing.MAX_PAGE);
+        }
+        return (int) value;
     }
 
     private static long number(String name, String value) {

@@ -5,7 +5,6 @@ import dev.backgroundtasks.TaskId;
 import dev.backgroundtasks.TaskState;
 import dev.backgroundtasks.TaskStateException;
 import dev.backgroundtasks.internal.config.Library;
-import dev.backgroundtasks.internal.config.Limits;
 import dev.backgroundtasks.internal.store.ControlWrites;
 import dev.backgroundtasks.internal.store.TaskReads;
 import dev.backgroundtasks.internal.store.entity.CompletedTaskEntity;
@@ -113,7 +112,6 @@ public class TaskControl {
     /** Gives a waiting task another priority. */
     @Transactional(value = Transactional.TxType.REQUIRED, dontRollbackOn = {NoSuchTaskException.class, TaskStateException.class})
     public void reprioritize(TaskId id, int priority) {
-        Limits.checkPriority("priority", priority);
         TaskEntity row = unfinished(id, "it has finished; only waiting tasks can change priority");
         if (row.getLockedBy() != null || !writes.reprioritize(id.value(), priority)) {
             throw new TaskStateException(id, TaskState.RUNNING, "it is already running");

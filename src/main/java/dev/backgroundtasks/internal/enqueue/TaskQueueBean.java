@@ -119,6 +119,7 @@ public class TaskQueueBean implements TaskQueue {
 
     @Override
     public void reprioritize(TaskId id, int priority) {
+        Limits.checkPriority("priority", priority); // before the transaction, which it would mark for rollback
         control.reprioritize(Objects.requireNonNull(id, "id"), priority);
     }
 

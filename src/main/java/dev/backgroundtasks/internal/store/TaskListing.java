@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TimeZone;
 
 /**
@@ -74,6 +76,10 @@ public class TaskListing {
             throw new IllegalStateException("Listing the tasks failed: " + e.getMessage(), e);
         }
         found.sort(Comparator.comparingLong(ListedTask::id).reversed());
+        // The two tables are read one after the other: a task archived in between is in both reads
+        // (its pending row, read first, is kept), one retried in between in neither, until the next read.
+        Set<Long> seen = new HashSet<>();
+        found.removeIf(task -> !seen.add(task.id()));
         boolean more = found.size() > limit;
         List<ListedTask> page = more ? List.copyOf(found.subList(0, limit)) : List.copyOf(found);
         return new TaskPage(page, more ? page.get(page.size() - 1).id() : null);
@@ -105,9 +111,10 @@ public class TaskListing {
                     String node = r.getString("locked_by");
                     String state = node != null ? "running" : runAt.isAfter(now) ? "scheduled" : "due";
                     double progress = r.getDouble("progress");
+                    Double reported = r.wasNull() ? null : progress;
                     tasks.add(new ListedTask(r.getLong("id"), r.getString("task_name"), r.getString("queue"), state,
                             r.getInt("priority"), r.getInt("attempts"), r.getInt("max_attempts"),
-                            instant(r, "created_at", utc), runAt, null, null, node, r.wasNull() ? null : progress,
+                            instant(r, "created_at", utc), runAt, null, null, node, reported,
                             r.getString("progress_message"), preview(r.getString("error")), null, null, null, null,
                             null));
                 }

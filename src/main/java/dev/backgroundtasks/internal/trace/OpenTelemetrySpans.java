@@ -1,7 +1,6 @@
 package dev.backgroundtasks.internal.trace;
 
 import dev.backgroundtasks.internal.config.TracingSettings.Relation;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -24,7 +23,7 @@ import java.util.function.Supplier;
 /**
  * Trace context and attempt spans through the OpenTelemetry API (1.x, as Payara, WildFly and Open
  * Liberty offer it). The tracer comes from the application's {@code OpenTelemetry} bean (MicroProfile
- * Telemetry), or from {@link GlobalOpenTelemetry} where there is none (a Java agent's).
+ * Telemetry).
  */
 final class OpenTelemetrySpans implements Tracing.Spans {
 
@@ -55,21 +54,25 @@ final class OpenTelemetrySpans implements Tracing.Spans {
     private final W3CTraceContextPropagator w3c = W3CTraceContextPropagator.getInstance();
     /** Resolved on a runner's thread, where the application's context is there to find it. */
     private volatile Tracer tracer;
+    private volatile boolean resolved;
 
-    /** @param source the OpenTelemetry instance to take the tracer from, asked once on the first start */
+    /** @param source the OpenTelemetry instance to take the tracer from (null for none), asked once on the first start */
     OpenTelemetrySpans(Supplier<OpenTelemetry> source, Relation relation) {
         this.source = source;
         this.relation = relation;
     }
 
-    /** Spans through the application's {@code OpenTelemetry} bean, or the global instance where there is none. */
+    /**
+     * Spans through the application's {@code OpenTelemetry} bean (MicroProfile Telemetry). Where there
+     * is none, attempts run without spans: asking {@code GlobalOpenTelemetry} instead would install a
+     * no-op instance for good where nothing set one, and a Java agent or the server setting one later
+     * would then fail.
+     */
     static OpenTelemetrySpans of(BeanManager beans, Relation relation) {
         return new OpenTelemetrySpans(() -> {
             Bean<?> bean = beans.resolve(beans.getBeans(OpenTelemetry.class));
-            if (bean == null) {
-                return GlobalOpenTelemetry.get();
-            }
-            return (OpenTelemetry) beans.getReference(bean, OpenTelemetry.class, beans.createCreationalContext(bean));
+            return bean == null ? null
+                    : (OpenTelemetry) beans.getReference(bean, OpenTelemetry.class, beans.createCreationalContext(bean));
         }, relation);
     }
 
@@ -91,7 +94,11 @@ final class OpenTelemetrySpans implements Tracing.Spans {
 
     @Override
     public RunSpan start(String taskName, String queue, long taskId, int attempt, TraceContext enqueuedIn) {
-        SpanBuilder builder = tracer().spanBuilder(taskName)
+        Tracer spans = tracer();
+        if (spans == null) {
+            return RunSpan.NONE;
+        }
+        SpanBuilder builder = spans.spanBuilder(taskName)
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute("background_tasks.task.name", taskName)
                 .setAttribute("background_tasks.task.id", taskId)
@@ -116,13 +123,14 @@ final class OpenTelemetrySpans implements Tracing.Spans {
         return new Run(span, span.makeCurrent());
     }
 
+    /** The tracer, found on the first start; null where the application has no OpenTelemetry instance. */
     private Tracer tracer() {
-        Tracer t = tracer;
-        if (t == null) {
-            t = source.get().getTracer(SCOPE);
-            tracer = t;
+        if (!resolved) {
+            OpenTelemetry found = source.get();
+            tracer = found == null ? null : found.getTracer(SCOPE);
+            resolved = true;
         }
-        return t;
+        return tracer;
     }
 
     /** One attempt's span and the scope that makes it current on the runner's thread. */

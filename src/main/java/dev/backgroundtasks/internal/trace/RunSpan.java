@@ -22,8 +22,8 @@ public interface RunSpan {
 
     /**
      * Ends the span, no longer current: {@code outcome} is how the attempt ended (succeeded,
-     * retried, failed, timed_out, cancelled), {@code error} a short description when it did not
-     * succeed, or null.
+     * failed, failed_retried, timed_out, timed_out_retried, cancelled), {@code error} a short
+     * description when it did not succeed, or null.
      */
     void end(String outcome, String error);
 }

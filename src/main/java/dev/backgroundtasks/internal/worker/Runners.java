@@ -141,24 +141,31 @@ final class Runners {
         RunSpan span = tracing.start(task.getTaskName(), task.getQueue(), task.getId(), task.getAttempts(),
                 task.getTraceParent() == null ? null : new TraceContext(task.getTraceParent(), task.getTraceState()));
         execution.span = span;
-        Attempt attempt = execution.isCancellationRequested()
-                ? new Attempt.Cancelled("Cancelled before it started")
-                : invoker.invoke(execution);
-        execution.settle();
-        // No interrupt can follow a settle; one that came during the task (a cancel, a timeout
-        // racing its return, or the task's own) must reach neither the outcome's writes (a
-        // connection pool may refuse an interrupted thread a connection; WildFly's does) nor the
-        // runner's next task.
-        Thread.interrupted();
-        if (execution.hasTimedOut()) {
-            // Whatever it returned: cut short by the interrupt, its work may be half done.
-            attempt = new Attempt.Failed("Task timeout after " + seconds(task.getTimeoutMillis()) + "s", true, null);
+        Attempt attempt = null;
+        boolean last = false;
+        try {
+            attempt = execution.isCancellationRequested()
+                    ? new Attempt.Cancelled("Cancelled before it started")
+                    : invoker.invoke(execution);
+            execution.settle();
+            // No interrupt can follow a settle; one that came during the task (a cancel, a timeout
+            // racing its return, or the task's own) must reach neither the outcome's writes (a
+            // connection pool may refuse an interrupted thread a connection; WildFly's does) nor the
+            // runner's next task.
+            Thread.interrupted();
+            if (execution.hasTimedOut()) {
+                // Whatever it returned: cut short by the interrupt, its work may be half done.
+                attempt = new Attempt.Failed("Task timeout after " + seconds(task.getTimeoutMillis()) + "s", true, null);
+            }
+            last = attempt instanceof Attempt.Failed f && (!f.retryable() || task.getAttempts() >= task.getMaxAttempts());
+        } finally {
+            // Ended on this thread whatever happens, so the span never stays current on the runner.
+            span.end(attempt == null ? "failed" : outcome(attempt, execution.hasTimedOut(), last),
+                    attempt == null ? "The worker failed around the task" : summary(attempt));
         }
         long heldNanos = ticker.nanoTime() - startNanos;
-        boolean last = attempt instanceof Attempt.Failed f && (!f.retryable() || task.getAttempts() >= task.getMaxAttempts());
         metrics.attemptEnded(task.getQueue(), task.getTaskName(), Duration.ofNanos(heldNanos),
                 failureReason(attempt, execution.hasTimedOut()), last);
-        span.end(outcome(attempt, execution.hasTimedOut(), last), summary(attempt));
         finish.accept(execution, attempt);
         slots.held(heldNanos);
     }

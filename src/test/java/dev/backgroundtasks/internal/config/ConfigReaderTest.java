@@ -90,7 +90,6 @@ class ConfigReaderTest {
         assertEquals(true, queue.startsWith("background-tasks.task.queue must be 1 to 100 characters"), queue);
     }
 
-    /** Two applications in one server (or a container restarted as pid 1) never share a default node id. */
     @Test
     void tracingLinksByDefaultAndRefusesAnUnknownRelation() {
         assertEquals(new TracingSettings(true, TracingSettings.Relation.LINK), TracingSettings.read(reader(Map.of())));
@@ -101,6 +100,7 @@ class ConfigReaderTest {
                         "background-tasks.tracing.relation", "parent")))).getMessage());
     }
 
+    /** Two applications in one server (or a container restarted as pid 1) never share a default node id. */
     @Test
     void defaultNodeIdsAreUniquePerDeployment() {
         String a = NodeSettings.read(reader(Map.of())).nodeId();

@@ -62,6 +62,7 @@ class AdminReadsIT {
             pending(c, 11, "mail", Duration.ofHours(1), null);         // scheduled
             pending(c, 12, "mail", Duration.ofSeconds(-5), "node-a");   // running
             ScratchDatabase.execute(c, db.dialect().setPausedSql(), "idle", true, utc(NOW));
+            ScratchDatabase.execute(c, "UPDATE background_task SET progress = 0.25, progress_message = 'a quarter' WHERE id = 12");
         }
 
         TaskListing listing = new TaskListing(database);
@@ -74,7 +75,12 @@ class AdminReadsIT {
         assertEquals(List.of(), ids(listing.list(new TaskFilter(null, null, null, null, null, "100%_down"), null, 50, NOW)));
         assertEquals(List.of(10L), ids(listing.list(new TaskFilter(TaskFilter.State.DUE, "mail", null, null, null, null), null, 50, NOW)));
         assertEquals(List.of(11L), ids(listing.list(new TaskFilter(TaskFilter.State.SCHEDULED, null, null, null, null, null), null, 50, NOW)));
-        assertEquals(List.of(12L), ids(listing.list(new TaskFilter(TaskFilter.State.RUNNING, null, null, null, null, null), null, 50, NOW)));
+        List<ListedTask> running = listing.list(new TaskFilter(TaskFilter.State.RUNNING, null, null, null, null, null), null, 50, NOW).tasks();
+        assertEquals(List.of(12L), running.stream().map(ListedTask::id).toList());
+        assertEquals(0.25, running.get(0).progress());
+        assertEquals("a quarter", running.get(0).progressMessage());
+        assertNull(listing.list(new TaskFilter(TaskFilter.State.DUE, null, null, null, null, null), null, 50, NOW).tasks()
+                .get(0).progress(), "a task that reported nothing has no progress");
         // Archived tasks by when they finished, the others by when they were enqueued (five minutes ago).
         assertEquals(List.of(3L, 2L), ids(listing.list(new TaskFilter(null, null, "mail.send", NOW.minus(Duration.ofMinutes(4)),
                 NOW.minus(Duration.ofMinutes(1)), null), null, 50, NOW)));

@@ -45,7 +45,7 @@ public final class MariaDbDialect extends LockingDialect {
     public String outcomesPerMinuteSql() {
         return """
                 SELECT TIMESTAMPADD(MINUTE, TIMESTAMPDIFF(MINUTE, '1970-01-01 00:00:00', finished_at),
-                                    '1970-01-01 00:00:00') AS minute_start, outcome, COUNT(*)
+                                    CAST('1970-01-01 00:00:00' AS DATETIME)) AS minute_start, outcome, COUNT(*)
                   FROM background_task_completed
                  WHERE finished_at >= ?
                  GROUP BY 1, outcome""";

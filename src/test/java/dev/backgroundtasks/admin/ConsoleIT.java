@@ -11,6 +11,7 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -48,15 +49,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The console of the packaged example WAR in headless Chromium, as an operator uses it: signed in as
  * the demo admin, find a failed task by a filter, read its error, retry it and watch it succeed;
- * pause and resume a queue; cancel a running task and watch its progress stop. Screenshots go to
- * {@code target/console-screenshots}.
+ * pause and resume a queue; cancel a running task and watch its progress stop. Portable: the same
+ * on every server. Screenshots go to {@code target/console-screenshots/<server and database>}.
  */
 @ExtendWith(ArquillianExtension.class)
+@Tag("portable")
 @RunAsClient
 class ConsoleIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(30);
-    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    /** One folder per server and database the suite runs on. */
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots",
+            System.getProperty("arquillian.launch", "payara-micro"));
     private static WebDriver browser;
 
     private final HttpClient http = HttpClient.newHttpClient();

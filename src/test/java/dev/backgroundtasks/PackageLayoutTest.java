@@ -94,4 +94,17 @@ class PackageLayoutTest {
         }
         assertEquals(List.of(), big);
     }
+
+    /** The admin API and console read through the store and act through TaskQueue: no SQL of their own. */
+    @Test
+    void theAdminPackageHoldsNoSql() throws IOException {
+        Pattern sql = Pattern.compile("\\b(SELECT|INSERT INTO|UPDATE \\w+ SET|DELETE FROM)\\b");
+        List<String> found = new ArrayList<>();
+        for (Path file : sources()) {
+            if (file.toString().contains("/internal/admin/") && sql.matcher(Files.readString(file)).find()) {
+                found.add(file.toString());
+            }
+        }
+        assertEquals(List.of(), found);
+    }
 }

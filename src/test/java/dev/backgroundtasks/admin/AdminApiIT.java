@@ -1,6 +1,7 @@
 package dev.backgroundtasks.admin;
 
 import dev.backgroundtasks.cluster.ClusterDatabase;
+import dev.backgroundtasks.it.Deployments;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -10,14 +11,12 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -65,8 +64,7 @@ class AdminApiIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        File war = new File(System.getProperty("example.war", "target/background-tasks.war"));
-        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+        return Deployments.example();
     }
 
     /** A request to {@code path} under the context root, signed in as {@code user} ("name:password") unless null. */

@@ -1,5 +1,6 @@
 package dev.backgroundtasks.admin;
 
+import dev.backgroundtasks.it.Deployments;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -7,7 +8,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,8 +70,7 @@ class ConsoleIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        File war = new File(System.getProperty("example.war", "target/background-tasks.war"));
-        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+        return Deployments.example();
     }
 
     @BeforeAll

@@ -14,6 +14,12 @@ public final class Deployments {
     private Deployments() {
     }
 
+    /** The packaged example WAR, unchanged, as its users deploy it. */
+    public static WebArchive example() {
+        File war = new File(System.getProperty("example.war", "target/background-tasks.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+
     /** The library jar and the given MicroProfile Config lines; tests add their own classes. */
     public static WebArchive library(String name, String... configLines) {
         File jar = new File(System.getProperty("library.jar", "target/background-tasks-library.jar"));

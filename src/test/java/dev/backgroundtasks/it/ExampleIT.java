@@ -7,13 +7,11 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -46,8 +44,7 @@ class ExampleIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        File war = new File(System.getProperty("example.war", "target/background-tasks.war"));
-        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+        return Deployments.example();
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

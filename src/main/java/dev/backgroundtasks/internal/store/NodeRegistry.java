@@ -1,6 +1,7 @@
 package dev.backgroundtasks.internal.store;
 
 import dev.backgroundtasks.internal.config.Library;
+import dev.backgroundtasks.internal.store.dialect.Rows;
 import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +18,6 @@ import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
 
 /**
  * The nodes that work, as operators see them: each node whose worker runs writes its row now and
@@ -45,7 +44,6 @@ public class NodeRegistry {
             + "WHERE seen_at >= ? ORDER BY node_id";
     static final String HOLDING = "SELECT locked_by, COUNT(*) FROM background_task WHERE locked_by IS NOT NULL GROUP BY locked_by";
 
-    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     @Inject
     Database database;
@@ -115,7 +113,7 @@ public class NodeRegistry {
     /** The nodes seen within {@link #GONE_AFTER}, by name, with the tasks each holds. */
     public List<NodeView> nodes() {
         Instant now = clock.instant();
-        Calendar utc = Calendar.getInstance(UTC);
+        Calendar utc = Rows.utcCalendar();
         try (Connection connection = database.connection()) {
             Map<String, Long> holding = new HashMap<>();
             try (PreparedStatement held = connection.prepareStatement(HOLDING); ResultSet r = held.executeQuery()) {
@@ -129,7 +127,7 @@ public class NodeRegistry {
                 try (ResultSet r = seen.executeQuery()) {
                     while (r.next()) {
                         String node = r.getString("node_id");
-                        nodes.add(new NodeView(node, instant(r, "started_at", utc), instant(r, "seen_at", utc),
+                        nodes.add(new NodeView(node, Rows.instant(r, "started_at", utc), Rows.instant(r, "seen_at", utc),
                                 r.getString("queues"), r.getInt("slots"), r.getInt("busy"), holding.getOrDefault(node, 0L)));
                     }
                 }
@@ -140,8 +138,4 @@ public class NodeRegistry {
         }
     }
 
-    private static Instant instant(ResultSet rows, String column, Calendar utc) throws SQLException {
-        Timestamp value = rows.getTimestamp(column, utc);
-        return value == null ? null : value.toInstant();
-    }
 }

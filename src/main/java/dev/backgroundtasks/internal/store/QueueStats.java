@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.store;
 
+import dev.backgroundtasks.internal.store.dialect.Rows;
 import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +16,6 @@ import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -34,7 +33,6 @@ public class QueueStats {
              WHERE finished_at >= ?
              GROUP BY queue, outcome""";
 
-    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     @Inject
     Database database;
@@ -102,10 +100,10 @@ public class QueueStats {
         try (Connection connection = database.connection();
              PreparedStatement statement = connection.prepareStatement(database.dialect().outcomesPerMinuteSql())) {
             statement.setObject(1, utc(Instant.ofEpochSecond(first * 60)));
-            Calendar utc = Calendar.getInstance(UTC);
+            Calendar utc = Rows.utcCalendar();
             try (ResultSet r = statement.executeQuery()) {
                 while (r.next()) {
-                    int minute = (int) (instant(r, "minute_start", utc).getEpochSecond() / 60 - first);
+                    int minute = (int) (Rows.instant(r, "minute_start", utc).getEpochSecond() / 60 - first);
                     int outcome = switch (r.getString(2)) {
                         case "SUCCEEDED" -> 0;
                         case "FAILED" -> 1;
@@ -145,8 +143,4 @@ public class QueueStats {
         return UtcInstantConverter.toUtc(instant);
     }
 
-    private static Instant instant(ResultSet rows, String column, Calendar utc) throws SQLException {
-        Timestamp value = rows.getTimestamp(column, utc);
-        return value == null ? null : value.toInstant();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.store;
 
+import dev.backgroundtasks.internal.store.dialect.Rows;
 import dev.backgroundtasks.internal.store.entity.UtcInstantConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TimeZone;
 
 /**
  * The read side an operator's console and API use for tasks: listed by a filter, newest first, a
@@ -40,7 +39,6 @@ public class TaskListing {
             SELECT id, task_name, queue, priority, attempts, max_attempts, created_at, run_at, started_at,
                    finished_at, node_id, outcome, SUBSTRING(error, 1, 400) AS error
               FROM background_task_completed""";
-    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     @Inject
     Database database;
@@ -104,17 +102,17 @@ public class TaskListing {
         where.common(filter, "created_at", "last_error");
         try (PreparedStatement statement = where.prepare(connection, PENDING_COLUMNS, rows)) {
             List<ListedTask> tasks = new ArrayList<>();
-            Calendar utc = Calendar.getInstance(UTC);
+            Calendar utc = Rows.utcCalendar();
             try (ResultSet r = statement.executeQuery()) {
                 while (r.next()) {
-                    Instant runAt = instant(r, "run_at", utc);
+                    Instant runAt = Rows.instant(r, "run_at", utc);
                     String node = r.getString("locked_by");
                     String state = node != null ? "running" : runAt.isAfter(now) ? "scheduled" : "due";
                     double progress = r.getDouble("progress");
                     Double reported = r.wasNull() ? null : progress;
                     tasks.add(new ListedTask(r.getLong("id"), r.getString("task_name"), r.getString("queue"), state,
                             r.getInt("priority"), r.getInt("attempts"), r.getInt("max_attempts"),
-                            instant(r, "created_at", utc), runAt, null, null, node, reported,
+                            Rows.instant(r, "created_at", utc), runAt, null, null, node, reported,
                             r.getString("progress_message"), preview(r.getString("error")), null, null, null, null,
                             null));
                 }
@@ -131,13 +129,14 @@ public class TaskListing {
         where.common(filter, "finished_at", "error");
         try (PreparedStatement statement = where.prepare(connection, ARCHIVE_COLUMNS, rows)) {
             List<ListedTask> tasks = new ArrayList<>();
-            Calendar utc = Calendar.getInstance(UTC);
+            Calendar utc = Rows.utcCalendar();
             try (ResultSet r = statement.executeQuery()) {
                 while (r.next()) {
                     tasks.add(new ListedTask(r.getLong("id"), r.getString("task_name"), r.getString("queue"),
                             r.getString("outcome").toLowerCase(java.util.Locale.ROOT), r.getInt("priority"),
-                            r.getInt("attempts"), r.getInt("max_attempts"), instant(r, "created_at", utc),
-                            instant(r, "run_at", utc), instant(r, "started_at", utc), instant(r, "finished_at", utc),
+                            r.getInt("attempts"), r.getInt("max_attempts"), Rows.instant(r, "created_at", utc),
+                            Rows.instant(r, "run_at", utc), Rows.instant(r, "started_at", utc),
+                            Rows.instant(r, "finished_at", utc),
                             r.getString("node_id"), null, null, preview(r.getString("error")), null, null, null,
                             null, null));
                 }
@@ -148,20 +147,20 @@ public class TaskListing {
 
     /** One task in full, pending, running or archived; empty when no table holds it. */
     public Optional<ListedTask> detail(long id, Instant now) {
-        Calendar utc = Calendar.getInstance(UTC);
+        Calendar utc = Rows.utcCalendar();
         try (Connection connection = database.connection()) {
             try (PreparedStatement pending = connection.prepareStatement("SELECT * FROM background_task WHERE id = ?")) {
                 pending.setLong(1, id);
                 try (ResultSet r = pending.executeQuery()) {
                     if (r.next()) {
-                        Instant runAt = instant(r, "run_at", utc);
+                        Instant runAt = Rows.instant(r, "run_at", utc);
                         String node = r.getString("locked_by");
                         double progress = r.getDouble("progress");
                         Double reported = r.wasNull() ? null : progress;
                         return Optional.of(new ListedTask(id, r.getString("task_name"), r.getString("queue"),
                                 node != null ? "running" : runAt.isAfter(now) ? "scheduled" : "due",
                                 r.getInt("priority"), r.getInt("attempts"), r.getInt("max_attempts"),
-                                instant(r, "created_at", utc), runAt, null, null, node, reported,
+                                Rows.instant(r, "created_at", utc), runAt, null, null, node, reported,
                                 r.getString("progress_message"), r.getString("last_error"), r.getString("params"),
                                 null, r.getString("schedule"), r.getString("dedupe_key"), r.getLong("timeout_millis")));
                     }
@@ -176,8 +175,9 @@ public class TaskListing {
                     }
                     return Optional.of(new ListedTask(id, r.getString("task_name"), r.getString("queue"),
                             r.getString("outcome").toLowerCase(java.util.Locale.ROOT), r.getInt("priority"),
-                            r.getInt("attempts"), r.getInt("max_attempts"), instant(r, "created_at", utc),
-                            instant(r, "run_at", utc), instant(r, "started_at", utc), instant(r, "finished_at", utc),
+                            r.getInt("attempts"), r.getInt("max_attempts"), Rows.instant(r, "created_at", utc),
+                            Rows.instant(r, "run_at", utc), Rows.instant(r, "started_at", utc),
+                            Rows.instant(r, "finished_at", utc),
                             r.getString("node_id"), null, null, r.getString("error"), r.getString("params"),
                             r.getString("result"), null, null, r.getLong("timeout_millis")));
                 }
@@ -201,10 +201,6 @@ public class TaskListing {
         return UtcInstantConverter.toUtc(instant);
     }
 
-    private static Instant instant(ResultSet rows, String column, Calendar utc) throws SQLException {
-        Timestamp value = rows.getTimestamp(column, utc);
-        return value == null ? null : value.toInstant();
-    }
 
     /** A WHERE clause built from the parts a filter sets, with its parameters in order. */
     private static final class Where {

@@ -60,12 +60,17 @@ public final class Rows {
         return priorities;
     }
 
+    /** A calendar for {@link #instant}; one per thread (a calendar is not safe to share). */
+    public static Calendar utcCalendar() {
+        return Calendar.getInstance(UTC);
+    }
+
     /**
      * A UTC column value as an instant, read as a timestamp in a UTC calendar rather than with
      * {@code getObject(column, LocalDateTime.class)}: Payara's result-set wrapper looks that method
      * up by reflection on every call, three times per claimed row on the claim loop's thread.
      */
-    private static Instant instant(ResultSet rows, String column, Calendar utc) throws SQLException {
+    public static Instant instant(ResultSet rows, String column, Calendar utc) throws SQLException {
         Timestamp value = rows.getTimestamp(column, utc);
         return value == null ? null : value.toInstant();
     }

@@ -114,9 +114,7 @@ public interface TaskQueue {
      * @throws TaskStateException       when the task is running or finished
      * @throws IllegalArgumentException when the priority is out of range
      */
-    default void reprioritize(TaskId id, int priority) {
-        throw new UnsupportedOperationException("reprioritize");
-    }
+    void reprioritize(TaskId id, int priority);
 
     /**
      * Deletes a waiting or archived task for good: a waiting task never runs and leaves no archived
@@ -127,9 +125,7 @@ public interface TaskQueue {
      * @throws NoSuchTaskException when no task has this id
      * @throws TaskStateException  when the task is running (cancel it first)
      */
-    default TaskState delete(TaskId id) {
-        throw new UnsupportedOperationException("delete");
-    }
+    TaskState delete(TaskId id);
 
     /**
      * Stops every node from starting tasks of {@code queue} until {@link #resume}; tasks already

@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.admin;
 
+import dev.backgroundtasks.internal.config.AdminSettings;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
@@ -32,8 +33,21 @@ public class AdminGuard implements ContainerRequestFilter {
 
     private static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
+    /** Read on the first request, from the application's configuration. */
+    private volatile Boolean enabled;
+
     @Override
     public void filter(ContainerRequestContext request) {
+        Boolean on = enabled;
+        if (on == null) {
+            on = AdminSettings.current().enabled();
+            enabled = on;
+        }
+        if (!on) {
+            request.abortWith(Problem.response(Response.Status.NOT_FOUND,
+                    "The background-tasks admin API is switched off (background-tasks.admin.enabled=false)"));
+            return;
+        }
         SecurityContext security = request.getSecurityContext();
         if (security == null || security.getUserPrincipal() == null) {
             request.abortWith(Problem.response(Response.Status.UNAUTHORIZED,

@@ -20,7 +20,7 @@ public class Settings {
                        ArchiveSettings archive, ControlSettings control, ResourceSettings resources,
                        SchemaSettings schema, TaskDefaults taskDefaults, RetrySettings retry,
                        PruneSettings prune, MetricsSettings metrics, HealthSettings health,
-                       TracingSettings tracing) {
+                       TracingSettings tracing, AdminSettings admin) {
     }
 
     private volatile All all;
@@ -42,7 +42,7 @@ public class Settings {
                             ArchiveSettings.read(r), ControlSettings.read(r), ResourceSettings.read(r),
                             SchemaSettings.read(r), TaskDefaults.read(r), RetrySettings.read(r),
                             PruneSettings.read(r), MetricsSettings.read(r), HealthSettings.read(r),
-                            TracingSettings.read(r));
+                            TracingSettings.read(r), AdminSettings.read(r));
                     all = a;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.backgroundtasks.internal.web;
 
+import dev.backgroundtasks.internal.config.AdminSettings;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,8 +32,19 @@ public class ConsoleServlet extends HttpServlet {
             "js", "text/javascript;charset=UTF-8",
             "css", "text/css;charset=UTF-8");
 
+    private boolean enabled;
+
+    @Override
+    public void init() {
+        enabled = AdminSettings.current().enabled();
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!enabled) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
         String path = request.getPathInfo();
         if (path == null) {
             // Relative links need the trailing slash.

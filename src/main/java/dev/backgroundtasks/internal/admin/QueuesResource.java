@@ -2,6 +2,7 @@ package dev.backgroundtasks.internal.admin;
 
 import dev.backgroundtasks.TaskQueue;
 import dev.backgroundtasks.internal.config.Library;
+import dev.backgroundtasks.internal.metrics.QueueGauges;
 import dev.backgroundtasks.internal.store.QueueView;
 import dev.backgroundtasks.internal.store.QueueStats;
 import jakarta.enterprise.context.RequestScoped;
@@ -29,6 +30,9 @@ public class QueuesResource {
     QueueStats stats;
 
     @Inject
+    QueueGauges gauges;
+
+    @Inject
     TaskQueue queue;
 
     @Inject
@@ -45,7 +49,7 @@ public class QueuesResource {
 
     @GET
     public Queues list() {
-        return new Queues(stats.queues(clock.instant()));
+        return new Queues(stats.queues(gauges.depths(), clock.instant()));
     }
 
     /** Tasks archived per minute over the last hour, by outcome, every queue together. */

@@ -28,6 +28,14 @@ public class QueueGauges {
     record Reading(Instant at, List<QueueDepth> depths, Set<String> paused) {
     }
 
+    /**
+     * The queues' depths as the last fresh reading has them (at most {@code depth-cache} old), read
+     * now when it is stale: the console's refreshes share the scrapes' one query over the pending table.
+     */
+    public List<QueueDepth> depths() {
+        return read().depths();
+    }
+
     @Inject
     TaskReads reads;
 

@@ -51,11 +51,12 @@ public class QueueStats {
 
     /**
      * Every queue that has pending rows, is paused, or had tasks finish in the last hour, by name:
-     * its depth, whether it is paused, and its recent outcomes.
+     * its depth (from {@code pending}, a reading of {@link TaskReads#queueDepths} the caller may
+     * share with the metrics), whether it is paused (read now), and its recent outcomes.
      */
-    public List<QueueView> queues(Instant now) {
+    public List<QueueView> queues(List<QueueDepth> pending, Instant now) {
         Map<String, QueueDepth> depths = new TreeMap<>();
-        reads.queueDepths(now).forEach(d -> depths.put(d.queue(), d));
+        pending.forEach(d -> depths.put(d.queue(), d));
         Set<String> paused = reads.pausedQueues();
         Map<String, long[]> recent = new TreeMap<>(); // succeeded hour, failed hour, succeeded 5 min, failed 5 min
         try (Connection connection = database.connection();

@@ -103,8 +103,9 @@ class AdminReadsIT {
         assertEquals("running", listing.detail(12, NOW).orElseThrow().state());
         assertTrue(listing.detail(99, NOW).isEmpty());
 
-        QueueStats stats = new QueueStats(database, new TaskReads(database));
-        List<QueueView> queues = stats.queues(NOW);
+        TaskReads reads = new TaskReads(database);
+        QueueStats stats = new QueueStats(database, reads);
+        List<QueueView> queues = stats.queues(reads.queueDepths(NOW), NOW);
         assertEquals(List.of("idle", "mail", "reports"), queues.stream().map(QueueView::queue).toList());
         QueueView mail = queues.get(1);
         assertEquals(List.of(1L, 1L, 1L), List.of(mail.due(), mail.scheduled(), mail.running()));
